@@ -1,0 +1,257 @@
+"""Read the data package in ``data/`` and check every row against its Table Schema.
+
+``datapackage.json`` (Frictionless Data Package with Table Schemas) is the one
+description of the data; this module enforces it: field types, required
+fields, enums, patterns, ranges, unique and primary keys, foreign keys, and
+``x-listForeignKeys`` for the ';'-separated id lists the standard cannot express.
+All problems are collected and raised together as one ``DataError``.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError, Problem, did_you_mean
+
+DESCRIPTOR = "datapackage.json"
+
+
+@dataclass
+class Row:
+    """One CSV record: typed values plus the file line it started on."""
+
+    line: int
+    values: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+@dataclass
+class Table:
+    name: str
+    path: str  # relative to the data directory, as in messages
+    fields: list[dict]
+    rows: list[Row] = field(default_factory=list)
+
+    def column_of(self, name: str) -> dict:
+        return next(f for f in self.fields if f["name"] == name)
+
+
+def _problem(problems: list[Problem], table: Table, line: int | None, column: str | None,
+             value: str | None, message: str) -> None:
+    problems.append(Problem(f"data/{table.path}", line, column, value, message))
+
+
+def load_descriptor(data_dir: Path) -> dict:
+    path = data_dir / DESCRIPTOR
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError([Problem(f"data/{DESCRIPTOR}", None, None, None,
+                                 f"missing: the data directory {data_dir.name!r} has no {DESCRIPTOR}")]) from None
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(f"data/{DESCRIPTOR}", None, None, None,
+                                 f"not UTF-8 ({exc.reason} at byte {exc.start}): save it as UTF-8")]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError([Problem(f"data/{DESCRIPTOR}", exc.lineno, None, None,
+                                 f"invalid JSON: {exc.msg} (column {exc.colno})")]) from None
+
+
+def _read_records(raw: bytes, table: Table, problems: list[Problem]) -> list[tuple[int, list[str]]]:
+    """CSV records with the physical line each starts on; decoding problems reported."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        _problem(problems, table, 1, None, None, "starts with a byte-order mark (BOM): save as UTF-8 without BOM")
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        _problem(problems, table, line, None, None,
+                 f"not valid UTF-8 (byte {raw[exc.start]:#04x}): save the file as UTF-8")
+        return []
+    if "\x00" in text:
+        _problem(problems, table, text[: text.index("\x00")].count("\n") + 1, None, None,
+                 "contains a NUL character: the file is binary or corrupt")
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for record in reader:
+            records.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        _problem(problems, table, start, None, None, f"malformed CSV ({exc}): check the quoting on this line")
+    return records
+
+
+_TRUE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _convert(value: str, spec: dict) -> tuple[Any, str | None]:
+    """(typed value, None) or (None, what is allowed)."""
+    kind = spec.get("type", "string")
+    if kind == "string":
+        return value, None
+    if kind == "integer":
+        if re.fullmatch(r"-?\d+", value):
+            return int(value), None
+        return None, "a whole number (digits only, no separators)"
+    if kind == "number":
+        try:
+            number = float(value)
+        except ValueError:
+            return None, "a decimal number such as 48.5942"
+        if not math.isfinite(number):
+            return None, "a finite decimal number"
+        return number, None
+    if kind == "date":
+        if _TRUE_DATE.match(value):
+            try:
+                return dt.date.fromisoformat(value), None
+            except ValueError:
+                pass
+        return None, "a calendar date YYYY-MM-DD"
+    if kind == "list":
+        items = value.split(spec.get("delimiter", ","))
+        if any(item == "" or item != item.strip() for item in items):
+            return None, f"items separated by {spec.get('delimiter', ',')!r} with no empty items or spaces around them"
+        return items, None
+    return value, None
+
+
+def _check_constraints(value: Any, raw: str, spec: dict) -> str | None:
+    cons = spec.get("constraints", {})
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if "enum" in cons and item not in cons["enum"]:
+            return f"not allowed; use one of {', '.join(cons['enum'])}.{did_you_mean(str(item), cons['enum'])}"
+        if "pattern" in cons and not re.fullmatch(cons["pattern"], str(item)):
+            if spec.get("format") == "uri":
+                return "must be an http:// or https:// address (javascript:, data: and other schemes are refused)"
+            return f"does not match the pattern {cons['pattern']}"
+        if "maxLength" in cons and len(str(item)) > cons["maxLength"]:
+            return f"longer than {cons['maxLength']} characters"
+        if "minimum" in cons and item < cons["minimum"]:
+            return f"below the minimum {cons['minimum']}"
+        if "maximum" in cons and item > cons["maximum"]:
+            return f"above the maximum {cons['maximum']}"
+    return None
+
+
+def read_table(data_dir: Path, resource: dict, problems: list[Problem]) -> Table:
+    """Read and type one tabular resource, collecting schema problems."""
+    fields = resource["schema"]["fields"]
+    table = Table(resource["name"], resource["path"], fields)
+    path = data_dir / resource["path"]
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        _problem(problems, table, None, None, None, f"cannot be read ({exc.strerror}): restore the file")
+        return table
+    records = _read_records(raw, table, problems)
+    if not records:
+        if raw:
+            return table
+        _problem(problems, table, 1, None, None, "is empty: it needs a header row")
+        return table
+    _, header = records[0]
+    expected = [f["name"] for f in fields]
+    if header != expected:
+        missing = [n for n in expected if n not in header]
+        extra = [n for n in header if n not in expected]
+        detail = []
+        if missing:
+            detail.append(f"missing {', '.join(missing)}")
+        if extra:
+            detail.append(f"unexpected {', '.join(extra)}" + (did_you_mean(extra[0], missing) if missing else ""))
+        if not detail:
+            detail.append("columns in the wrong order")
+        _problem(problems, table, 1, None, None,
+                 f"header must be {','.join(expected)} ({'; '.join(detail)})")
+        return table
+    unique_seen: dict[str, dict[Any, int]] = {f["name"]: {} for f in fields
+                                               if f.get("constraints", {}).get("unique")}
+    for line, record in records[1:]:
+        if record == []:
+            continue  # a blank line
+        if len(record) != len(expected):
+            _problem(problems, table, line, None, None,
+                     f"has {len(record)} fields, the header has {len(expected)}: check commas and quotes")
+            continue
+        values: dict[str, Any] = {}
+        for spec, raw_value in zip(fields, record):
+            name = spec["name"]
+            required = spec.get("constraints", {}).get("required", False)
+            if raw_value == "":
+                if required:
+                    _problem(problems, table, line, name, raw_value, f"is required: {spec['description']}")
+                values[name] = [] if spec.get("type") == "list" else None
+                continue
+            value, allowed = _convert(raw_value, spec)
+            if allowed:
+                _problem(problems, table, line, name, raw_value, f"must be {allowed}")
+                values[name] = None
+                continue
+            complaint = _check_constraints(value, raw_value, spec)
+            if complaint:
+                _problem(problems, table, line, name, raw_value, complaint)
+                values[name] = None
+                continue
+            if name in unique_seen:
+                if value in unique_seen[name]:
+                    _problem(problems, table, line, name, raw_value,
+                             f"duplicates line {unique_seen[name][value]}: values in this column must be unique")
+                else:
+                    unique_seen[name][value] = line
+            values[name] = value
+        table.rows.append(Row(line, values))
+    return table
+
+
+def check_list_foreign_keys(tables: dict[str, Table], resources: list[dict], problems: list[Problem]) -> None:
+    for resource in resources:
+        table = tables.get(resource["name"])
+        if table is None:
+            continue
+        for fk in resource.get("x-listForeignKeys", []) + resource.get("schema", {}).get("foreignKeys", []):
+            column = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
+            ref = fk["reference"]
+            ref_field = ref["fields"] if isinstance(ref["fields"], str) else ref["fields"][0]
+            target = tables.get(ref["resource"])
+            if target is None:
+                continue
+            known = {row[ref_field] for row in target.rows if row[ref_field] is not None}
+            for row in table.rows:
+                value = row.get(column)
+                for item in value if isinstance(value, list) else ([value] if value else []):
+                    if item not in known:
+                        _problem(problems, table, row.line, column, item,
+                                 f"no such {ref_field} in data/{target.path}.{did_you_mean(item, known)}")
+
+
+def load_tables(data_dir: Path) -> tuple[dict, dict[str, Table]]:
+    """Descriptor and typed tables; raises DataError listing every schema problem."""
+    descriptor = load_descriptor(data_dir)
+    problems: list[Problem] = []
+    tables: dict[str, Table] = {}
+    for resource in descriptor.get("resources", []):
+        if "schema" in resource:
+            tables[resource["name"]] = read_table(data_dir, resource, problems)
+    check_list_foreign_keys(tables, descriptor.get("resources", []), problems)
+    if problems:
+        raise DataError(problems)
+    return descriptor, tables

@@ -1,0 +1,67 @@
+"""Executed notebook -> one self-contained HTML file (nbconvert's exporter, in process).
+
+plotly.js, the map geometry, report.js and the CSS are inlined once in <head>;
+code cells' inputs and cells tagged ``remove-in-report`` are left out.
+"""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+from .dataset import Dataset
+from .mapfig import GEO_ASSET_NAME
+
+TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = resources.files("bakhmut_report") / "assets"
+PLOTLY_CDN = "https://cdn.plot.ly/plotly-{version}.min.js"
+REMOVE_TAGS = {"remove-in-report", "live-only", "parameters", "injected-parameters"}
+
+
+def plotly_js() -> tuple[str, str]:
+    """(plotly.min.js text, plotly.js version) from the installed plotly package."""
+    text = (resources.files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8")
+    head = text[:400]
+    marker = "plotly.js v"
+    version = head[head.index(marker) + len(marker):].split()[0] if marker in head else "unknown"
+    return text, version
+
+
+def _exporter(language: str):
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="bakhmut", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.language_code = language
+    exporter.register_preprocessor(_remove_tagged_cells(), enabled=True)
+    return exporter
+
+
+def _remove_tagged_cells():
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    pre = TagRemovePreprocessor()
+    pre.remove_cell_tags = REMOVE_TAGS
+    return pre
+
+
+def to_html(nb, dataset: Dataset, language: str, title: str, input_hash: str, plotly_mode: str = "inline") -> str:
+    """The report page for an executed notebook."""
+    js, version = plotly_js()
+    geometry = (dataset.data_dir / "geo" / f"{GEO_ASSET_NAME}.json").read_text(encoding="utf-8").strip()
+    nb.metadata["title"] = title
+    bakhmut = {
+        "version": __version__,
+        "input_hash": input_hash,
+        "data_version": dataset.version,
+        "geo_name": GEO_ASSET_NAME,
+        "geometry": geometry.replace("</", "<\\/"),
+        "plotly_js": js if plotly_mode == "inline" else "",
+        "plotly_cdn": PLOTLY_CDN.format(version=version) if plotly_mode == "cdn" else "",
+        "report_js": (ASSETS / "report.js").read_text(encoding="utf-8"),
+        "report_css": (ASSETS / "report.css").read_text(encoding="utf-8"),
+    }
+    body, _ = _exporter(language).from_notebook_node(nb, resources={"bakhmut": bakhmut})
+    return body

@@ -1,0 +1,192 @@
+"""The month map as a plain plotly figure dict, plus the per-month payload report.js animates.
+
+The figure is built as JSON-ready dicts (no plotly.graph_objects import on the
+render path). Traces: 0 range rings, 1-3 one per holder (UA, RU, contested:
+colour *and* marker shape differ, Okabe-Ito colours), 4 the focus city.
+"""
+from __future__ import annotations
+
+import math
+
+from . import i18n
+from .analysis import Months
+from .dataset import Settlement
+from .geo import ring
+
+HOLDER_STYLE = {  # colour-blind safe (Okabe-Ito) and told apart by shape too
+    "UA": {"color": "#0072B2", "symbol": "circle", "code": "U"},
+    "RU": {"color": "#D55E00", "symbol": "square", "code": "R"},
+    "contested": {"color": "#F0E442", "symbol": "diamond", "code": "C"},
+}
+HOLDER_ORDER = ("UA", "RU", "contested")
+TRACE_RINGS, TRACE_FOCUS = 0, 4
+MAP_DIV_ID = "bakhmut-map"
+MAP_HEIGHT = 560
+VIEW_HALF_SPAN = (4.2, 1.55)  # degrees of longitude and latitude either side of the focus
+GEOMETRY_BOX = ((29.0, 43.0), (44.0, 52.0))  # lon, lat covered by data/geo/europe_50m.json
+GEO_ASSET_NAME = "europe_50m"  # what plotly.js looks up for scope=europe, resolution=50
+LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left", "top right", "bottom left")
+
+
+def view_ranges(focus: Settlement) -> tuple[list[float], list[float]]:
+    """Lon and lat ranges around the focus, shifted to stay inside the embedded geometry."""
+    out = []
+    for centre, half, (low, high) in zip((focus.lon, focus.lat), VIEW_HALF_SPAN, GEOMETRY_BOX):
+        start = min(max(centre - half, low), high - 2 * half)
+        out.append([round(start, 3), round(start + 2 * half, 3)])
+    return out[0], out[1]
+
+
+def short_name(settlement: Settlement) -> str:
+    """Map label: the name without its disambiguation, 'Andriivka (Bakhmut Raion)' -> 'Andriivka'."""
+    return settlement.name.split(" (")[0]
+
+
+def label_positions(settlements: list[Settlement], focus: Settlement) -> dict[str, str]:
+    """Greedy label placement at the initial zoom, biggest places first.
+
+    A place whose label fits nowhere without overlap gets none (its name stays in
+    the hover text); the focus city is always labelled.
+    """
+    lon_range, lat_range = view_ranges(focus)
+    ky = MAP_HEIGHT / (lat_range[1] - lat_range[0])
+    kx = ky * math.cos(math.radians(focus.lat))
+
+    def xy(s: Settlement) -> tuple[float, float]:
+        return (s.lon - lon_range[0]) * kx, (lat_range[1] - s.lat) * ky
+
+    taken = [(x - 6, y - 6, x + 6, y + 6) for x, y in map(xy, settlements)]
+    chosen = {}
+    for s in sorted(settlements, key=lambda s: (s.settlement_id != focus.settlement_id, -s.population, s.name)):
+        x, y = xy(s)
+        w, h = 6.2 * len(short_name(s)), 13
+        boxes = {
+            "top center": (x - w / 2, y - 8 - h, x + w / 2, y - 8),
+            "bottom center": (x - w / 2, y + 8, x + w / 2, y + 8 + h),
+            "middle right": (x + 8, y - h / 2, x + 8 + w, y + h / 2),
+            "middle left": (x - 8 - w, y - h / 2, x - 8, y + h / 2),
+            "top right": (x + 4, y - 6 - h, x + 4 + w, y - 6),
+            "bottom left": (x - 4 - w, y + 6, x - 4, y + 6 + h),
+        }
+        free = [p for p in LABEL_POSITIONS
+                if not any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3]
+                           for b in [boxes[p]] for o in taken)]
+        if not free and s.settlement_id != focus.settlement_id:
+            chosen[s.settlement_id] = ""
+            continue
+        position = free[0] if free else "top center"
+        chosen[s.settlement_id] = position
+        taken.append(boxes[position])
+    return chosen
+
+
+def hover_text(months: Months, month: str, index: int, language: str) -> str:
+    state = months.states[month][index]
+    settlement = months.settlements[index]
+    holder = i18n.label(language, f"holder_{state.holder}")
+    since = i18n.format_date(language, state.since)
+    pop = i18n.format_int(language, settlement.population)
+    cause = f"<br>{state.event.title(language)}" if state.event else ""
+    return f"<b>{settlement.name}</b> ({pop})<br>{holder}, {i18n.label(language, 'since')} {since}{cause}"
+
+
+def rings_trace_data(months: Months, month: str, focus: Settlement, range_km: float) -> tuple[list, list]:
+    lats: list = []
+    lons: list = []
+    for centre in months.ring_centres(month, focus):
+        la, lo = ring(centre.lat, centre.lon, range_km)
+        lats += la + [None]
+        lons += lo + [None]
+    return lats, lons
+
+
+def holder_trace_data(months: Months, month: str, holder: str, language: str,
+                      positions: dict[str, str]) -> dict:
+    """lat, lon, text, textposition, customdata (hover) of one holder's markers."""
+    out: dict[str, list] = {"lat": [], "lon": [], "text": [], "textposition": [], "customdata": []}
+    for i, (settlement, state) in enumerate(zip(months.settlements, months.states[month])):
+        if state.holder != holder:
+            continue
+        out["lat"].append(settlement.lat)
+        out["lon"].append(settlement.lon)
+        position = positions[settlement.settlement_id]
+        out["text"].append(short_name(settlement) if position else "")
+        out["textposition"].append(position or "top center")
+        out["customdata"].append(hover_text(months, month, i, language))
+    return out
+
+
+def figure(months: Months, month: str, focus: Settlement, language: str, range_km: float) -> dict:
+    """The map at ``month`` as a plotly figure dict {data, layout}."""
+    positions = label_positions(months.settlements, focus)
+    ring_lat, ring_lon = rings_trace_data(months, month, focus, range_km)
+    data = [{
+        "type": "scattergeo", "mode": "lines", "lat": ring_lat, "lon": ring_lon,
+        "name": f"{i18n.label(language, 'range')}: {range_km:g}", "hoverinfo": "skip",
+        "line": {"color": "#444444", "width": 1.2, "dash": "dot"},
+    }]
+    for holder in HOLDER_ORDER:
+        style = HOLDER_STYLE[holder]
+        trace = {"type": "scattergeo", "mode": "markers+text", "name": i18n.label(language, f"holder_{holder}"),
+                 "marker": {"symbol": style["symbol"], "color": style["color"], "size": 12,
+                            "line": {"color": "#1a1a1a", "width": 1}},
+                 "textfont": {"size": 11, "color": "#1a1a1a"},
+                 "hovertemplate": "%{customdata}<extra></extra>"}
+        trace.update(holder_trace_data(months, month, holder, language, positions))
+        data.append(trace)
+    data.append({
+        "type": "scattergeo", "mode": "markers", "lat": [focus.lat], "lon": [focus.lon],
+        "name": f"{i18n.label(language, 'focus')}: {focus.name}", "hoverinfo": "skip",
+        "marker": {"symbol": "circle-open", "size": 24, "color": "#000000", "line": {"width": 2}},
+    })
+    lon_range, lat_range = view_ranges(focus)
+    layout = {
+        "height": MAP_HEIGHT,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+        "showlegend": False,  # the page's own legend lists every holder, also in months without one
+        "uirevision": "keep-zoom",
+        "geo": {
+            "scope": "europe", "resolution": 50,
+            "projection": {"type": "mercator"},
+            "lonaxis": {"range": lon_range}, "lataxis": {"range": lat_range},
+            "showland": True, "landcolor": "#f3f0ea",
+            "showocean": True, "oceancolor": "#dcebf5",
+            "showlakes": True, "lakecolor": "#dcebf5",
+            "showrivers": True, "rivercolor": "#8fb8de", "riverwidth": 1,
+            "showcountries": True, "countrycolor": "#555555", "countrywidth": 1.4,
+            "showcoastlines": True, "coastlinecolor": "#7a9cb8",
+            "showframe": False, "bgcolor": "rgba(0,0,0,0)",
+        },
+    }
+    return {"data": data, "layout": layout}
+
+
+PLOTLY_CONFIG = {"responsive": True, "displaylogo": False, "scrollZoom": True,
+                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def payload(months: Months, focus: Settlement, language: str, range_km: float, min_population: int) -> dict:
+    """Everything report.js needs to redraw the map and lists for any month, without a kernel."""
+    positions = label_positions(months.settlements, focus)
+    return {
+        "months": months.months,
+        "monthNames": [i18n.month_name(language, m) for m in months.months],
+        "settlements": [
+            {"id": s.settlement_id, "name": s.name, "label": short_name(s) if positions[s.settlement_id] else "",
+             "lat": s.lat, "lon": s.lon, "pop": s.population, "pos": positions[s.settlement_id] or "top center"}
+            for s in months.settlements
+        ],
+        "holders": ["".join(HOLDER_STYLE[st.holder]["code"] for st in months.states[m]) for m in months.months],
+        "hover": [[hover_text(months, m, i, language) for i in range(len(months.settlements))]
+                  for m in months.months],
+        "summaries": [months.summary(m, language) for m in months.months],
+        "focus": focus.settlement_id,
+        "rangeKm": range_km,
+        "bigCity": min_population,
+        "ringCentres": 3,
+        "language": language,
+        "labels": {k: i18n.label(language, k) for k in (
+            "play", "pause", "km_to", "inside", "outside", "range_never", "holder_UA", "holder_RU",
+            "holder_contested", "range")},
+    }

@@ -1,0 +1,46 @@
+"""Reading the report notebook and making executed notebooks deterministic."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import nbformat
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "bakhmut.ipynb"
+LIVE_ONLY = "live-only"  # cells for JupyterLab only: live widgets, never in the static report
+INJECTED_ID = "injected-parameters"
+
+
+def read(path: Path = NOTEBOOK) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without the live-only cells: the static report runs no widget code."""
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if LIVE_ONLY not in c.get("metadata", {}).get("tags", [])]
+    return nb
+
+
+def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what differs between runs: timings, papermill's random cell id, paths."""
+    papermill = nb.metadata.get("papermill")
+    if papermill is not None:
+        nb.metadata["papermill"] = {"parameters": papermill.get("parameters", {}),
+                                    "version": papermill.get("version")}
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        meta = cell.get("metadata", {})
+        meta.pop("execution", None)
+        meta.pop("papermill", None)
+        if "injected-parameters" in meta.get("tags", []):
+            cell["id"] = INJECTED_ID
+        if cell.get("cell_type") == "code":
+            for output in cell.get("outputs", []):
+                output.get("metadata", {}).pop("execution", None)
+    return nb
+
+
+def write(nb: nbformat.NotebookNode) -> str:
+    """Serialised notebook text (nbformat's stable layout)."""
+    return nbformat.writes(nb) + "\n"

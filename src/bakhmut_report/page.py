@@ -1,0 +1,196 @@
+"""HTML fragments of the report. Every string from data or parameters is escaped here."""
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from . import i18n
+from .analysis import Months
+from .dataset import Dataset, Event, Settlement
+from .mapfig import HOLDER_ORDER, HOLDER_STYLE, MAP_DIV_ID, PLOTLY_CONFIG
+
+SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def link(url: str, text: str) -> str:
+    """An <a> only for http(s) URLs; anything else is shown as inert text."""
+    if SAFE_URL.match(url or ""):
+        return f'<a href="{esc(url)}" rel="noopener noreferrer">{esc(text)}</a>'
+    return esc(text)
+
+
+def json_for_script(value: object) -> str:
+    """JSON safe to place inside <script>: no '<', '>' or '&' can end the element."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def header(title: str, subtitle: str, meta: str) -> str:
+    return (f'<header class="bk-header"><h1>{esc(title)}</h1>'
+            f'<p class="bk-subtitle">{esc(subtitle)}</p><p class="bk-meta">{esc(meta)}</p></header>')
+
+
+def article(dataset: Dataset, language: str, annotations: dict[str, str] | None = None) -> str:
+    """The article by section; videos shown as references; ``annotations`` HTML per block id."""
+    annotations = annotations or {}
+    L = lambda key: i18n.label(language, key)  # noqa: E731
+    parts = [f'<section class="bk-article" id="article" lang="{esc(language)}">',
+             f'<h2>{esc(L("article"))}</h2><p class="bk-note">{esc(L("article_note"))}</p>']
+    for section in dataset.sections():
+        parts.append(f'<section class="bk-article-section" id="{esc(section[0].section_id)}">')
+        for block in section:
+            text = esc(block.text(language))
+            anchor = f'id="{esc(block.block_id)}"'
+            if block.kind == "title":
+                parts.append(f'<h3 class="bk-article-title" {anchor}>{text}</h3>')
+            elif block.kind == "heading":
+                parts.append(f'<h3 {anchor}>{text}</h3>')
+            elif block.kind == "video":
+                parts.append(f'<p class="bk-video" {anchor}><span class="bk-video-tag">{esc(L("video"))} '
+                             f'{esc(block.video_duration or "")}</span> {text}</p>')
+            else:
+                parts.append(f'<p {anchor}>{text}</p>{annotations.get(block.block_id, "")}')
+        parts.append("</section>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def source_links(dataset: Dataset, event: Event) -> str:
+    items = []
+    for sid in event.sources:
+        source = dataset.sources[sid]
+        items.append(link(source.url, source.publisher))
+    return ", ".join(items)
+
+
+def settlement_names(dataset: Dataset, ids: tuple[str, ...]) -> str:
+    return ", ".join(dataset.settlements[sid].name for sid in ids)
+
+
+def event_by(event: Event) -> str:
+    return event.statement_by or ""
+
+
+def month_event_list(dataset: Dataset, months: Months, initial: str, language: str) -> str:
+    """All events of the period; report.js shows only the selected month's."""
+    L = lambda key: i18n.label(language, key)  # noqa: E731
+    items = []
+    for event in dataset.events:
+        if event.month not in months.months:
+            continue
+        hidden = "" if event.month == initial else " hidden"
+        kind = L("kind")[event.kind]
+        items.append(
+            f'<li data-month="{event.month}"{hidden}><time datetime="{event.date.isoformat()}">'
+            f'{esc(i18n.format_date(language, event.date, event.date_precision))}</time> '
+            f'<span class="bk-kind bk-kind-{esc(event.kind)}">{esc(kind)}</span> '
+            f'{esc(event.title(language))} <span class="bk-sources">({source_links(dataset, event)})</span></li>')
+    empty_hidden = " hidden" if any(e.month == initial for e in dataset.events) else ""
+    return (f'<h3 id="bk-month-events-title">{esc(L("events_in_month"))}: '
+            f'<span class="bk-month-name">{esc(i18n.month_name(language, initial))}</span></h3>'
+            f'<ol class="bk-month-events" id="bk-month-events">{"".join(items)}</ol>'
+            f'<p id="bk-no-events"{empty_hidden}>{esc(L("no_events"))}</p>')
+
+
+def reach_list(months: Months, month: str, language: str, range_km: float) -> str:
+    L = lambda key: i18n.label(language, key)  # noqa: E731
+    rows = []
+    for r in months.reach(month):
+        inside = r.inside(range_km)
+        rows.append(f'<li data-settlement="{esc(r.settlement.settlement_id)}" class="{"bk-in" if inside else "bk-out"}">'
+                    f'<b>{esc(r.settlement.name)}</b>: {esc(i18n.format_km(language, r.km))} {esc(L("km_to"))} '
+                    f'{esc(r.nearest.name)} — {esc(L("inside") if inside else L("outside"))}</li>')
+    return "".join(rows)
+
+
+def first_within_list(months: Months, language: str, range_km: float, min_population: int) -> str:
+    L = lambda key: i18n.label(language, key)  # noqa: E731
+    rows = []
+    firsts = months.first_month_within(range_km, min_population)
+    for s in months.settlements:
+        if s.settlement_id not in firsts:
+            continue
+        if not any(months.holders(m)[s.settlement_id] == "UA" for m in months.months):
+            continue
+        month = firsts[s.settlement_id]
+        when = i18n.month_name(language, month) if month else L("range_never")
+        rows.append(f'<li data-settlement="{esc(s.settlement_id)}"><b>{esc(s.name)}</b> '
+                    f'({esc(i18n.format_int(language, s.population))}): {esc(when)}</li>')
+    return "".join(rows)
+
+
+def map_section(dataset: Dataset, months: Months, figure: dict, payload: dict, initial: str,
+                focus: Settlement, language: str, basis: str, range_km: float, min_population: int) -> str:
+    """The map with its month slider, play button, range input and the month's lists."""
+    L = lambda key: i18n.label(language, key)  # noqa: E731
+    index = months.months.index(initial)
+    legend = "".join(
+        f'<li><span class="bk-swatch bk-{h}" style="background:{HOLDER_STYLE[h]["color"]}"></span>'
+        f'{esc(L("holder_" + h))}</li>' for h in HOLDER_ORDER)
+    legend += (f'<li><span class="bk-swatch bk-focus"></span>{esc(L("focus"))}: {esc(focus.name)}</li>'
+               f'<li><span class="bk-swatch bk-ring"></span>{esc(L("range"))}</li>')
+    return f"""<section class="bk-map-section" id="map">
+<h2>{esc(L("map"))}</h2>
+<p class="bk-note">{esc(L("basis_" + basis))} {esc(L("month_rule"))}</p>
+<div class="bk-controls">
+<button type="button" id="bk-play" aria-pressed="false">{esc(L("play"))}</button>
+<label for="bk-month">{esc(L("month"))}</label>
+<input type="range" id="bk-month" min="0" max="{len(months.months) - 1}" step="1" value="{index}"
+ aria-valuetext="{esc(i18n.month_name(language, initial))}">
+<output id="bk-month-label" for="bk-month">{esc(i18n.month_name(language, initial))}</output>
+<label for="bk-range">{esc(L("range"))}</label>
+<input type="number" id="bk-range" min="1" max="200" step="1" value="{range_km:g}">
+</div>
+<p id="bk-summary" class="bk-summary" aria-live="polite">{esc(months.summary(initial, language))}</p>
+<ul class="bk-legend">{legend}</ul>
+<div id="{MAP_DIV_ID}" class="bk-map" style="height:{figure['layout']['height']}px"></div>
+<script type="application/json" id="bk-figure">{json_for_script({"data": figure["data"], "layout": figure["layout"], "config": PLOTLY_CONFIG})}</script>
+<script type="application/json" id="bk-data">{json_for_script(payload)}</script>
+<div class="bk-columns">
+<div>{month_event_list(dataset, months, initial, language)}</div>
+<div><h3>{esc(L("range_list"))}</h3>
+<p class="bk-note">{esc(L("range_source"))}</p>
+<ol id="bk-reach" class="bk-reach">{reach_list(months, initial, language, range_km)}</ol>
+<h3>{esc(L("range_first"))}</h3>
+<ul id="bk-first-within" class="bk-first-within">{first_within_list(months, language, range_km, min_population)}</ul>
+</div></div>
+</section>"""
+
+
+def events_table(dataset: Dataset, language: str) -> str:
+    """Every event with its sources; report.js makes it sortable and searchable."""
+    L = lambda key: i18n.label(language, key)  # noqa: E731
+    head = "".join(
+        f'<th scope="col" aria-sort="none"><button type="button" data-sort="{i}">{esc(L(key))}</button></th>'
+        for i, key in enumerate(("col_date", "col_settlements", "col_kind", "col_event", "col_by", "col_sources")))
+    rows = []
+    for e in dataset.events:
+        rows.append(
+            f'<tr id="{esc(e.event_id)}"><td data-sort-key="{e.date.isoformat()}">'
+            f'{esc(i18n.format_date(language, e.date, e.date_precision))}</td>'
+            f'<td>{esc(settlement_names(dataset, e.settlements))}</td>'
+            f'<td>{esc(L("kind")[e.kind])}</td><td>{esc(e.title(language))}'
+            + (f'<br><small>{esc(e.note)}</small>' if e.note else "")
+            + f'</td><td>{esc(event_by(e))}</td><td>{source_links(dataset, e)}</td></tr>')
+    return f"""<section class="bk-events" id="events">
+<h2>{esc(L("events"))}</h2>
+<p><label for="bk-search">{esc(L("search"))}</label>
+<input type="search" id="bk-search" autocomplete="off">
+<span id="bk-count" aria-live="polite">{len(rows)} {esc(L("rows_shown"))}</span></p>
+<div class="bk-table-wrap"><table id="bk-events">
+<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>
+</section>"""
+
+
+def sources_section(dataset: Dataset, language: str) -> str:
+    L = lambda key: i18n.label(language, key)  # noqa: E731
+    items = []
+    for s in sorted(dataset.sources.values(), key=lambda s: (s.publisher.casefold(), s.source_id)):
+        date = f" ({esc(s.date_published)})" if s.date_published else ""
+        items.append(f'<li id="src-{esc(s.source_id)}">{esc(s.publisher)}{date}: {link(s.url, s.title)}</li>')
+    return f'<section class="bk-sources-section" id="sources"><h2>{esc(L("sources"))}</h2><ol>{"".join(items)}</ol></section>'

@@ -1,0 +1,133 @@
+"""Consistency rules beyond the Table Schema, checked before every render.
+
+Each rule reports file, line, column, value and what is allowed; all
+problems are collected and raised together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from .control import WAR_START, control_changes
+from .dataset import Dataset
+from .errors import DataError, Problem
+
+WINDOW_END = dt.date(2024, 12, 31)
+SOURCES_FROM = dt.date(2014, 1, 1)
+EVENTS = "data/events.csv"
+
+
+def check_consistency(dataset: Dataset) -> None:
+    problems: list[Problem] = []
+    _check_event_dates(dataset, problems)
+    _check_control_rows(dataset, problems)
+    _check_changes(dataset, problems)
+    _check_source_dates(dataset, problems)
+    if problems:
+        raise DataError(problems)
+
+
+def _check_event_dates(dataset: Dataset, problems: list[Problem]) -> None:
+    for e in dataset.events:
+        if not WAR_START <= e.date <= WINDOW_END:
+            problems.append(Problem(EVENTS, e.line, "date", e.date.isoformat(),
+                                    f"outside the data window: use a date from {WAR_START} to {WINDOW_END}"))
+        if e.date_precision == "month" and e.date.day != 1:
+            problems.append(Problem(EVENTS, e.line, "date", e.date.isoformat(),
+                                    "date_precision is 'month': write the 1st of the month"))
+
+
+def _check_control_rows(dataset: Dataset, problems: list[Problem]) -> None:
+    for e in dataset.events:
+        needs_one = e.is_control or e.kind == "fighting_in_settlement"
+        if needs_one and len(e.settlements) != 1:
+            problems.append(Problem(EVENTS, e.line, "settlements", ";".join(e.settlements),
+                                    f"a {e.kind} concerns exactly one settlement: split the row per settlement"))
+        if not e.is_control:
+            for column in ("change_id", "holder_before", "holder_after"):
+                if getattr(e, column):
+                    problems.append(Problem(EVENTS, e.line, column, getattr(e, column),
+                                            f"only control_claim and control_confirmation rows have a {column}: "
+                                            "leave it empty or change the kind"))
+            continue
+        for column in ("change_id", "holder_before", "holder_after", "statement_by", "side"):
+            if not getattr(e, column):
+                problems.append(Problem(EVENTS, e.line, column, "",
+                                        f"is required for a {e.kind}: say "
+                                        + {"change_id": "which change of control (settlement_id-YYYY-MM) it belongs to",
+                                           "holder_before": "who held the settlement before (UA or RU)",
+                                           "holder_after": "who holds it after (UA or RU)",
+                                           "statement_by": "who made the statement",
+                                           "side": "the side of who made it (UA, RU or independent)"}[column]))
+        if e.holder_before and e.holder_before == e.holder_after:
+            problems.append(Problem(EVENTS, e.line, "holder_after", e.holder_after,
+                                    "equals holder_before: a change of control needs two different holders"))
+        if e.change_id and e.settlements and not e.change_id.startswith(e.settlements[0] + "-"):
+            problems.append(Problem(EVENTS, e.line, "change_id", e.change_id,
+                                    f"must start with the settlement id: {e.settlements[0]}-YYYY-MM"))
+        if e.kind == "control_claim" and e.side and e.holder_after and e.side != e.holder_after:
+            problems.append(Problem(EVENTS, e.line, "side", e.side,
+                                    f"a claim is made by the side that gains the settlement ({e.holder_after}); "
+                                    "an acknowledgement by the losing side is a control_confirmation"))
+        if (e.kind == "control_confirmation" and e.side and e.holder_before
+                and e.side not in (e.holder_before, "independent")):
+            problems.append(Problem(EVENTS, e.line, "side", e.side,
+                                    f"a confirmation comes from the losing side ({e.holder_before}) or an "
+                                    "independent assessment; the gaining side's statement is a control_claim"))
+
+
+def _check_changes(dataset: Dataset, problems: list[Problem]) -> None:
+    by_settlement: dict[str, list] = {}
+    for change in control_changes(dataset):
+        events = change.claims + change.confirmations
+        for e in events[1:]:
+            for column in ("holder_before", "holder_after"):
+                if getattr(e, column) != getattr(change, column):
+                    problems.append(Problem(EVENTS, e.line, column, getattr(e, column),
+                                            f"differs from line {events[0].line} of the same change "
+                                            f"{change.change_id} ({getattr(change, column)})"))
+            if e.settlements[:1] != (change.settlement_id,):
+                problems.append(Problem(EVENTS, e.line, "settlements", ";".join(e.settlements),
+                                        f"differs from the settlement of change {change.change_id}"))
+        if not (change.claims and change.confirmations) and not any(e.note for e in events):
+            missing = "confirmation" if change.claims else "claim"
+            problems.append(Problem(EVENTS, events[0].line, "note", "",
+                                    f"change {change.change_id} has no {missing}: record it, or say in the "
+                                    f"note why it is missing"))
+        by_settlement.setdefault(change.settlement_id, []).append(change)
+
+    for sid, changes in by_settlement.items():
+        settlement = dataset.settlements.get(sid)
+        if settlement is None:
+            continue
+        holder = settlement.holder_at_start
+        seen_days: dict[dt.date, str] = {}
+        for change in changes:  # in order of first statement: the "claimed" sequence
+            first = change.first_statement
+            if change.holder_before != holder:
+                problems.append(Problem(EVENTS, first.line, "holder_before", change.holder_before,
+                                        f"{settlement.name} is held by {holder} on {first.date} "
+                                        f"(from its earlier history); holder_before must be {holder}"))
+            day = first.date
+            if day in seen_days:
+                problems.append(Problem(EVENTS, first.line, "date", day.isoformat(),
+                                        f"{settlement.name} already changes hands on this day "
+                                        f"({seen_days[day]}): one change per settlement per day"))
+            seen_days[day] = change.change_id
+            holder = change.holder_after
+
+
+def _check_source_dates(dataset: Dataset, problems: list[Problem]) -> None:
+    today = dt.date.today()
+    for s in dataset.sources.values():
+        if not s.date_published:
+            continue
+        parts = [int(p) for p in s.date_published.split("-")]
+        try:
+            day = dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError:
+            problems.append(Problem("data/sources.csv", s.line, "date_published", s.date_published,
+                                    "is not a calendar date: use YYYY-MM-DD or YYYY-MM"))
+            continue
+        if not SOURCES_FROM <= day <= today:
+            problems.append(Problem("data/sources.csv", s.line, "date_published", s.date_published,
+                                    f"must lie between {SOURCES_FROM} and today"))

@@ -1,0 +1,62 @@
+"""The rendered report: one self-contained, deterministic HTML file."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bakhmut_report import params
+from bakhmut_report.export import plotly_js
+from bakhmut_report.render import render
+
+pytestmark = pytest.mark.slow
+MAX_BYTES = int(5.3 * 1024 * 1024)
+
+
+def page_without_plotly(html: str) -> str:
+    js, _ = plotly_js()
+    return html.replace(js, "")
+
+
+def test_report_is_self_contained(rendered):
+    html = rendered.html.read_text(encoding="utf-8")
+    assert rendered.html.name == "report.html" and rendered.notebook.name == "report.ipynb"
+    assert rendered.html.stat().st_size <= MAX_BYTES
+    js, _ = plotly_js()
+    assert html.count(js[:200]) == 1, "plotly.js must be inlined exactly once"
+    assert 'window.PlotlyGeoAssets = {"topojson": {"europe_50m":' in html
+    html = page_without_plotly(html)
+    assert not re.search(r"<script[^>]+src=", html), "no external scripts"
+    assert not re.search(r"<link[^>]+href=\"?https?:", html), "no external stylesheets"
+    assert "require.min.js" not in html and "MathJax" not in html
+    assert "application/vnd.jupyter.widget" not in html, "no widgets that need a kernel"
+
+
+def test_report_shows_article_table_and_map(rendered, dataset):
+    html = rendered.html.read_text(encoding="utf-8")
+    assert "Hoe Rusland en Oekraïne vechten om een stad met weinig strategische waarde" in html
+    for block in dataset.article:
+        assert f'id="{block.block_id}"' in html
+    assert html.count("<tr id=\"ev-") == len(dataset.events)
+    assert 'id="bakhmut-map"' in html and 'id="bk-month"' in html and 'id="bk-play"' in html
+    assert "def " not in html.split("<main>")[1], "code cells must not be shown"
+
+
+def test_outputs_carry_no_uuids_paths_or_times(rendered):
+    for path in (rendered.html, rendered.notebook):
+        text = page_without_plotly(path.read_text(encoding="utf-8"))
+        assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", text)
+        assert not re.search(r"/(work|tmp|root|home)/", text)
+        assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text)
+
+
+def test_rendering_twice_gives_the_same_bytes(rendered, tmp_path):
+    again = render(params.load(None), tmp_path, force=True)
+    assert again.html.read_bytes() == rendered.html.read_bytes()
+    assert again.notebook.read_bytes() == rendered.notebook.read_bytes()
+
+
+def test_unchanged_inputs_hit_the_cache(rendered):
+    before = rendered.html.stat().st_mtime_ns
+    again = render(params.load(None), rendered.html.parent)
+    assert again.cached and again.html.stat().st_mtime_ns == before
