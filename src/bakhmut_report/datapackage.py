@@ -145,10 +145,9 @@ def _check_constraints(value: Any, raw: str, spec: dict) -> str | None:
             return f"does not match the pattern {cons['pattern']}"
         if "maxLength" in cons and len(str(item)) > cons["maxLength"]:
             return f"longer than {cons['maxLength']} characters"
-        if "minimum" in cons and item < cons["minimum"]:
-            return f"below the minimum {cons['minimum']}"
-        if "maximum" in cons and item > cons["maximum"]:
-            return f"above the maximum {cons['maximum']}"
+        if ("minimum" in cons and item < cons["minimum"]) or ("maximum" in cons and item > cons["maximum"]):
+            meaning = f" ({spec['x-rangeMeaning']})" if "x-rangeMeaning" in spec else ""
+            return f"outside {cons.get('minimum')}..{cons.get('maximum')}{meaning}"
     return None
 
 

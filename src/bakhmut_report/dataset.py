@@ -95,6 +95,14 @@ def _record(cls, row: Row):
     return cls(**values)
 
 
+def _claim(row: Row):
+    from .claims import Claim
+
+    arguments = dict(item.split("=", 1) if "=" in item else (item, "") for item in row["arguments"] or [])
+    return Claim(row["claim_id"], row["block_id"], row["quote_nl"], row["claim_en"], row["check"],
+                 arguments, row.line)
+
+
 @dataclass(eq=False)  # compared and hashed by identity (derivations are cached per dataset)
 class Dataset:
     data_dir: Path
@@ -103,6 +111,7 @@ class Dataset:
     settlements: dict[str, Settlement]
     events: list[Event]
     article: list[ArticleBlock]
+    claims: list  # claims.Claim, in claim_id order
 
     @classmethod
     def load(cls, data_dir: Path | str | None = None, validate: bool = True) -> "Dataset":
@@ -118,6 +127,7 @@ class Dataset:
                           key=lambda e: (e.date, e.event_id)),
             article=sorted((_record(ArticleBlock, r) for r in tables["article"].rows),
                            key=lambda b: b.position),
+            claims=[_claim(r) for r in tables["article_claims"].rows],
         )
         if validate:
             from .validation import check_consistency
@@ -133,6 +143,15 @@ class Dataset:
             digest.update(path.relative_to(self.data_dir).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
         return digest.hexdigest()[:12]
+
+    @property
+    def descriptor_article_month(self) -> str:
+        """The article's month (YYYY-MM), from the data package."""
+        article = next(r for r in self.descriptor["resources"] if r["name"] == "article")
+        return article["x-article"]["date"]
+
+    def block(self, block_id: str) -> ArticleBlock:
+        return next(b for b in self.article if b.block_id == block_id)
 
     @cached_property
     def last_event_date(self) -> dt.date:

@@ -54,7 +54,8 @@ def article(dataset: Dataset, language: str, annotations: dict[str, str] | None 
                 parts.append(f'<p class="bk-video" {anchor}><span class="bk-video-tag">{esc(L("video"))} '
                              f'{esc(block.video_duration or "")}</span> {text}</p>')
             else:
-                parts.append(f'<p {anchor}>{text}</p>{annotations.get(block.block_id, "")}')
+                parts.append(f'<p {anchor}>{text}</p>')
+            parts.append(annotations.get(block.block_id, ""))
         parts.append("</section>")
     parts.append("</section>")
     return "".join(parts)
@@ -194,3 +195,59 @@ def sources_section(dataset: Dataset, language: str) -> str:
         date = f" ({esc(s.date_published)})" if s.date_published else ""
         items.append(f'<li id="src-{esc(s.source_id)}">{esc(s.publisher)}{date}: {link(s.url, s.title)}</li>')
     return f'<section class="bk-sources-section" id="sources"><h2>{esc(L("sources"))}</h2><ol>{"".join(items)}</ol></section>'
+
+
+def claim_notes(dataset: Dataset, verdicts: list, language: str) -> dict[str, str]:
+    """Per article block: the claims made there with their verdicts and evidence links."""
+    from .claims import VERDICT_LABELS
+
+    L = lambda key: i18n.label(language, key)  # noqa: E731
+    by_block: dict[str, list[str]] = {}
+    for v in verdicts:
+        claim = v.claim
+        text = claim.quote_nl if language == "nl" else claim.claim_en
+        evidence = "".join(
+            f' <a class="bk-evidence" href="#{esc(eid)}">{esc(L("evidence"))} {i + 1}</a>'
+            for i, eid in enumerate(v.events))
+        by_block.setdefault(claim.block_id, []).append(
+            f'<li class="bk-claim bk-verdict-{esc(v.verdict)}" id="claim-{esc(claim.claim_id)}" '
+            f'data-verdict="{esc(v.verdict)}"><span class="bk-badge">{esc(VERDICT_LABELS[language][v.verdict])}</span> '
+            f'<q>{esc(text)}</q> — {esc(v.explanation(language))}{evidence}</li>')
+    return {block: f'<aside class="bk-claims" aria-label="{esc(L("claim"))}"><ul>{"".join(items)}</ul></aside>'
+            for block, items in by_block.items()}
+
+
+def changes_table(dataset: Dataset, changes: list, language: str) -> str:
+    """Every change of control with its first claim and first confirmation (who and when)."""
+    L = lambda key: i18n.label(language, key)  # noqa: E731
+
+    def statement(event, missing: str) -> str:
+        if event is None:
+            return f'<span class="bk-missing">{esc(missing)}</span>'
+        return (f'<a href="#{esc(event.event_id)}">{esc(i18n.format_date(language, event.date, event.date_precision))}'
+                f'</a>, {esc(event.statement_by or "")}')
+
+    rows = []
+    for c in changes:
+        rows.append(f'<tr><td>{esc(dataset.settlements[c.settlement_id].name)}</td>'
+                    f'<td>{esc(c.holder_before)} → {esc(c.holder_after)}</td>'
+                    f'<td>{statement(c.first_claim, L("no_claim"))}</td>'
+                    f'<td>{statement(c.first_confirmation, L("not_confirmed"))}</td></tr>')
+    head = "".join(f"<th scope=\"col\">{esc(L(k))}</th>" for k in ("col_settlement", "col_change", "col_claim",
+                                                                   "col_confirmation"))
+    return (f'<h3>{esc(L("changes"))}</h3><div class="bk-table-wrap"><table class="bk-changes">'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def method_section(dataset: Dataset, changes: list, language: str, basis: str) -> str:
+    L = lambda key: i18n.label(language, key)  # noqa: E731
+    return (f'<section class="bk-method" id="method"><h2>{esc(L("method"))}</h2>'
+            f'<p>{esc(L("method_text"))}</p><p>{esc(L("basis_" + basis))} {esc(L("month_rule"))}</p>'
+            f'{changes_table(dataset, changes, language)}</section>')
+
+
+def citation(language: str, version: str, data_version: str, stamp: str) -> str:
+    L = lambda key: i18n.label(language, key)  # noqa: E731
+    return (f'<section class="bk-cite" id="cite"><h2>{esc(L("how_to_cite"))}</h2>'
+            f'<p>{esc(L("cite_text").format(version=version, data=data_version))}</p>'
+            f'<p class="bk-meta">{esc(stamp)}</p></section>')

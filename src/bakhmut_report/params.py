@@ -54,6 +54,8 @@ SCHEMA: tuple[Parameter, ...] = (
               minimum=1, maximum=200),
     Parameter("big_city_population", int, 100000, "Population from which a place counts as a big city",
               minimum=1000, maximum=5000000),
+    Parameter("victory_population", int, 1000, "Population from which a capture counts as a victory",
+              minimum=0, maximum=5000000),
     Parameter("plotly_js", str, "inline", "inline: the HTML works offline; cdn: smaller, needs the internet",
               choices=("inline", "cdn")),
     Parameter("title", str, "", "Report title; empty for the default title in the chosen language"),

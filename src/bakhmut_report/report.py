@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from . import __version__, i18n, mapfig, page
+from . import __version__, claims, i18n, mapfig, page
 from . import params as params_mod
 from .analysis import Months
+from .control import control_changes
 from .dataset import Dataset
 
 
@@ -63,10 +64,23 @@ class Report:
         return (f"bakhmut-report {__version__} · {self.label('data_version')} {self.dataset.version} · "
                 f"{self.label('parameters')}: {shown}")
 
+    @cached_property
+    def verdicts(self) -> list:
+        return claims.verdicts(self.dataset, self.params)
+
     def article(self) -> Block:
+        """The article with each factual claim's verdict beside its paragraph."""
         blocks = self.dataset.article
-        return Block(page.article(self.dataset, self.language),
-                     f"Article: {len(blocks)} blocks, {sum(b.kind == 'paragraph' for b in blocks)} paragraphs")
+        notes = page.claim_notes(self.dataset, self.verdicts, self.language)
+        counts = {k: sum(v.verdict == k for v in self.verdicts)
+                  for k in (claims.SUPPORTED, claims.CONTRADICTED, claims.NOT_CHECKABLE)}
+        return Block(page.article(self.dataset, self.language, notes),
+                     f"Article: {len(blocks)} blocks; claims {counts}")
+
+    def method(self) -> Block:
+        changes = control_changes(self.dataset)
+        return Block(page.method_section(self.dataset, changes, self.language, self.params["control_basis"]),
+                     f"Method: {len(changes)} changes of control")
 
     def map(self) -> Block:
         p = self.params
@@ -84,5 +98,7 @@ class Report:
         return Block(page.events_table(self.dataset, self.language), f"Events: {len(self.dataset.events)} rows")
 
     def sources(self) -> Block:
-        return Block(page.sources_section(self.dataset, self.language),
-                     f"Sources: {len(self.dataset.sources)}")
+        """Sources, then how to cite with the data version and parameters."""
+        html = page.sources_section(self.dataset, self.language) + page.citation(
+            self.language, __version__, self.dataset.version, self.stamp())
+        return Block(html, f"Sources: {len(self.dataset.sources)}")

@@ -22,6 +22,7 @@ def check_consistency(dataset: Dataset) -> None:
     _check_control_rows(dataset, problems)
     _check_changes(dataset, problems)
     _check_source_dates(dataset, problems)
+    _check_claims(dataset, problems)
     if problems:
         raise DataError(problems)
 
@@ -131,3 +132,40 @@ def _check_source_dates(dataset: Dataset, problems: list[Problem]) -> None:
         if not SOURCES_FROM <= day <= today:
             problems.append(Problem("data/sources.csv", s.line, "date_published", s.date_published,
                                     f"must lie between {SOURCES_FROM} and today"))
+
+
+CLAIM_ARGUMENTS = {  # the arguments each check needs; values naming settlements are checked too
+    "fighting_longer_than": {"settlement", "months"},
+    "holder_at_article": {"settlement", "holder"},
+    "contested_at_article": {"settlement"},
+    "last_big_cities": {"oblast", "cities"},
+    "artillery_reach_after_fall": {"settlement", "cities", "advance_km"},
+    "captured_in": {"settlement", "month", "side"},
+    "no_victories_between": {"after", "before", "side"},
+    "victories_between": {"after", "before", "side"},
+    "surrounded_sides": {"settlement", "radius_km", "sides"},
+    "reported": {"kind"},
+    "not_checkable": {"why_en", "why_nl"},
+}
+SETTLEMENT_ARGUMENTS = {"settlement", "after", "before"}
+
+
+def _check_claims(dataset: Dataset, problems: list[Problem]) -> None:
+    claims_file = "data/article_claims.csv"
+    blocks = {b.block_id: b for b in dataset.article}
+    for claim in dataset.claims:
+        block = blocks.get(claim.block_id)
+        if block and claim.quote_nl not in block.text_nl:
+            problems.append(Problem(claims_file, claim.line, "quote_nl", claim.quote_nl,
+                                    f"does not occur verbatim in article block {claim.block_id}: copy it exactly"))
+        missing = CLAIM_ARGUMENTS[claim.check] - set(claim.arguments)
+        if missing:
+            problems.append(Problem(claims_file, claim.line, "arguments", ";".join(f"{k}={v}" for k, v in claim.arguments.items()),
+                                    f"check {claim.check} needs {', '.join(sorted(missing))} (key=value items)"))
+        for key, value in claim.arguments.items():
+            ids = value.split("|") if key == "cities" and claim.check == "artillery_reach_after_fall" else (
+                [value] if key in SETTLEMENT_ARGUMENTS else [])
+            for sid in ids:
+                if sid not in dataset.settlements:
+                    problems.append(Problem(claims_file, claim.line, "arguments", f"{key}={value}",
+                                            f"no settlement {sid!r} in data/settlements.csv"))
