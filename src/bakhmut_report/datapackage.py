@@ -43,6 +43,7 @@ class Table:
     path: str  # relative to the data directory, as in messages
     fields: list[dict]
     rows: list[Row] = field(default_factory=list)
+    readable: bool = True  # False when the file could not be read as a whole (header, encoding)
 
     def column_of(self, name: str) -> dict:
         return next(f for f in self.fields if f["name"] == name)
@@ -160,9 +161,11 @@ def read_table(data_dir: Path, resource: dict, problems: list[Problem]) -> Table
         raw = path.read_bytes()
     except OSError as exc:
         _problem(problems, table, None, None, None, f"cannot be read ({exc.strerror}): restore the file")
+        table.readable = False
         return table
     records = _read_records(raw, table, problems)
     if not records:
+        table.readable = False
         if raw:
             return table
         _problem(problems, table, 1, None, None, "is empty: it needs a header row")
@@ -176,11 +179,13 @@ def read_table(data_dir: Path, resource: dict, problems: list[Problem]) -> Table
         if missing:
             detail.append(f"missing {', '.join(missing)}")
         if extra:
-            detail.append(f"unexpected {', '.join(extra)}" + (did_you_mean(extra[0], missing) if missing else ""))
+            hint = did_you_mean(extra[0], missing) if missing else ""
+            detail.append(f"unexpected {', '.join(extra)}" + (f".{hint}" if hint else ""))
         if not detail:
             detail.append("columns in the wrong order")
         _problem(problems, table, 1, None, None,
                  f"header must be {','.join(expected)} ({'; '.join(detail)})")
+        table.readable = False
         return table
     unique_seen: dict[str, dict[Any, int]] = {f["name"]: {} for f in fields
                                                if f.get("constraints", {}).get("unique")}
@@ -231,8 +236,8 @@ def check_list_foreign_keys(tables: dict[str, Table], resources: list[dict], pro
             ref = fk["reference"]
             ref_field = ref["fields"] if isinstance(ref["fields"], str) else ref["fields"][0]
             target = tables.get(ref["resource"])
-            if target is None:
-                continue
+            if target is None or not target.readable:
+                continue  # its own problem is already reported
             known = {row[ref_field] for row in target.rows if row[ref_field] is not None}
             for row in table.rows:
                 value = row.get(column)

@@ -27,14 +27,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """'data/events.csv:14: column 'kind', value 'x': what is allowed'."""
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        parts = [where]
+        details = []
         if self.column:
-            parts.append(f"column {self.column!r}")
+            details.append(f"column {self.column!r}")
         if self.value is not None:
             shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
-            parts.append(f"value {shown!r}")
-        return ": ".join([", ".join(parts), self.message])
+            details.append(f"value {shown!r}")
+        return ": ".join([where] + ([", ".join(details)] if details else []) + [self.message])
 
 
 class DataError(ReportError):

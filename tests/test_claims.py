@@ -1,0 +1,85 @@
+"""The article's claims, checked against the data: verdicts follow the data and the parameters."""
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+
+import pytest
+
+from bakhmut_report import claims, params
+from bakhmut_report.dataset import Dataset
+from conftest import PROJECT
+
+
+def verdicts(dataset, **overrides):
+    return {v.claim.claim_id: v for v in claims.verdicts(dataset, {**params.DEFAULTS, **overrides})}
+
+
+def test_at_least_ten_claims_each_tied_to_a_paragraph(dataset):
+    blocks = {b.block_id for b in dataset.article}
+    assert len(dataset.claims) >= 10
+    assert all(c.block_id in blocks for c in dataset.claims)
+
+
+def test_shipped_verdicts(dataset):
+    found = {k: v.verdict for k, v in verdicts(dataset).items()}
+    assert found["c04"] == "supported"  # Kramatorsk and Sloviansk: the last big Donetsk cities
+    assert found["c07"] == found["c08"] == found["c09"] == "supported"
+    assert found["c12"] == "supported"  # three sides
+    assert found["c14"] == "not_checkable"
+    assert set(found.values()) <= {"supported", "contradicted", "not_checkable"}
+
+
+def test_big_city_threshold_is_a_parameter(dataset):
+    v = verdicts(dataset, big_city_population=50000)["c04"]
+    assert v.verdict == "contradicted"
+    assert "Bakhmut" in v.explanation_en and "Kostiantynivka" in v.explanation_en
+
+
+def test_artillery_range_is_a_parameter(dataset):
+    assert verdicts(dataset, artillery_range_km=30.0)["c05"].verdict == "supported"
+    assert verdicts(dataset, artillery_range_km=10.0)["c05"].verdict == "contradicted"
+
+
+def remove_rows(path, predicate):
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    kept = [header] + [r for r in rows[1:] if not predicate(dict(zip(header, r)))]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(kept)
+
+
+def test_flipping_a_fact_flips_the_verdict(data_copy):
+    remove_rows(data_copy / "events.csv", lambda r: r["change_id"] == "soledar-2023-01")
+    flipped = verdicts(Dataset.load(data_copy))
+    assert flipped["c08"].verdict == "contradicted"
+    assert "no capture of Soledar" in flipped["c08"].explanation_en
+
+
+@pytest.mark.slow
+def test_flipped_fact_shows_in_a_rerender(data_copy, tmp_path):
+    remove_rows(data_copy / "events.csv", lambda r: r["change_id"] == "soledar-2023-01")
+    run = subprocess.run([sys.executable, "-m", "bakhmut_report.cli", "render", "--data", str(data_copy),
+                          "--out", str(tmp_path)], capture_output=True, text=True, cwd=PROJECT)
+    assert run.returncode == 0, run.stderr
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    def verdict_in_page(claim_id):
+        tag = re.search(rf'<li[^>]*id="claim-{claim_id}"[^>]*>', html).group(0)
+        return re.search(r'data-verdict="([a-z_]+)"', tag).group(1)
+
+    assert verdict_in_page("c08") == "contradicted"
+    assert verdict_in_page("c06") == "supported"
+
+
+def test_control_basis_changes_the_map_and_the_report_says_so(dataset):
+    from bakhmut_report.report import Report
+
+    confirmed = Report({**params.DEFAULTS}, dataset)
+    claimed = Report({**params.DEFAULTS, "control_basis": "claimed"}, dataset)
+    assert "bevestigde wisselingen" in confirmed.map().html
+    assert "volgt claims" in claimed.map().html
+    assert confirmed.months.holders("2023-10")["klishchiivka"] == "RU"
+    assert claimed.months.holders("2023-10")["klishchiivka"] == "UA"

@@ -1,0 +1,136 @@
+"""The data package: schema and consistency rules, each with a broken copy and its exact message."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bakhmut_report.dataset import Dataset
+from bakhmut_report.errors import DataError
+from conftest import PROJECT, edit_csv
+
+EVENTS, SETTLEMENTS, SOURCES = "events.csv", "settlements.csv", "sources.csv"
+
+
+def problems_of(data_dir) -> list[str]:
+    with pytest.raises(DataError) as err:
+        Dataset.load(data_dir)
+    return [str(p) for p in err.value.problems]
+
+
+def test_shipped_data_passes(dataset):
+    assert len(dataset.settlements) == 27 and len(dataset.events) >= 60 and len(dataset.claims) >= 10
+
+
+# (file, row key, column, bad value, expected message after "data/FILE:LINE: ")
+BROKEN = [
+    (EVENTS, ("event_id", "ev-2023-01-25-ua-confirms-soledar-withdrawal"), "kind", "control_confirmaton",
+     "column 'kind', value 'control_confirmaton': not allowed; use one of control_claim, control_confirmation, "
+     "fighting_in_settlement, partial_control_change, battle_start, military_operation, command_decision, "
+     "political_statement, visit, wagner_ammunition_dispute, intelligence_assessment, situation_report, "
+     "annexation_claim, force_rotation, mutiny, death, war_start, status_snapshot. Did you mean 'control_confirmation'?"),
+    (EVENTS, ("event_id", "ev-2022-12-20-zelensky-visits-bakhmut"), "sources", "",
+     "column 'sources', value '': is required: Source ids (sources.csv), ';'-separated; at least one."),
+    (EVENTS, ("event_id", "ev-2022-12-20-zelensky-visits-bakhmut"), "date", "2022-02-30",
+     "column 'date', value '2022-02-30': must be a calendar date YYYY-MM-DD"),
+    (EVENTS, ("event_id", "ev-2022-12-20-zelensky-visits-bakhmut"), "sources", "bbc-2022-12-20-zelensky-visit",
+     "column 'sources', value 'bbc-2022-12-20-zelensky-visit': no such source_id in data/sources.csv. "
+     "Did you mean 'bbc-2022-12-20-zelensky-visits-bakhmut'?"),
+    (EVENTS, ("event_id", "ev-2022-12-20-zelensky-visits-bakhmut"), "settlements", "bahkmut",
+     "column 'settlements', value 'bahkmut': no such settlement_id in data/settlements.csv. Did you mean 'bakhmut'?"),
+    (SETTLEMENTS, ("settlement_id", "bakhmut"), "population", "71.094",
+     "column 'population', value '71.094': must be a whole number (digits only, no separators)"),
+    (SETTLEMENTS, ("settlement_id", "bakhmut"), "lon", "41.5",
+     "column 'lon', value '41.5': outside 22.0..40.3 (Ukraine's bounding box)"),
+    (SETTLEMENTS, ("settlement_id", "soledar"), "settlement_id", "bakhmut",
+     "column 'settlement_id', value 'bakhmut': duplicates line 4: values in this column must be unique"),
+    (SOURCES, ("source_id", "bbc-2022-12-20-zelensky-visits-bakhmut"), "url", "javascript:alert(1)",
+     "column 'url', value 'javascript:alert(1)': must be an http:// or https:// address "
+     "(javascript:, data: and other schemes are refused)"),
+]
+
+
+@pytest.mark.parametrize("name, key, column, value, message", BROKEN, ids=[b[2] + ":" + b[3][:20] for b in BROKEN])
+def test_schema_mistake_is_named_with_file_line_column_value(data_copy, name, key, column, value, message):
+    line = edit_csv(data_copy / name, key, column, value)
+    found = problems_of(data_copy)
+    assert f"data/{name}:{line}: {message}" in found, found
+
+
+def test_consistency_before_holder(data_copy):
+    line = edit_csv(data_copy / EVENTS, ("event_id", "ev-2023-01-10-wagner-claims-soledar"), "holder_before", "RU")
+    found = problems_of(data_copy)
+    assert any(p.startswith(f"data/events.csv:{line}: column 'holder_before', value 'RU': ") for p in found), found
+
+
+def test_consistency_one_change_per_day(data_copy):
+    line = edit_csv(data_copy / EVENTS, ("event_id", "ev-2023-09-17-ua-liberates-klishchiivka"), "date", "2023-01-19")
+    found = problems_of(data_copy)
+    assert (f"data/events.csv:{line}: column 'date', value '2023-01-19': Klishchiivka already changes hands on "
+            "this day (klishchiivka-2023-01): one change per settlement per day") in found, found
+
+
+def test_consistency_event_dates_in_window(data_copy):
+    line = edit_csv(data_copy / EVENTS, ("event_id", "ev-2022-12-20-zelensky-visits-bakhmut"), "date", "2025-03-01")
+    assert (f"data/events.csv:{line}: column 'date', value '2025-03-01': outside the data window: "
+            "use a date from 2022-02-24 to 2024-12-31") in problems_of(data_copy)
+
+
+def test_consistency_claim_comes_from_the_gaining_side(data_copy):
+    line = edit_csv(data_copy / EVENTS, ("event_id", "ev-2023-01-10-wagner-claims-soledar"), "side", "UA")
+    assert any(p.startswith(f"data/events.csv:{line}: column 'side', value 'UA': a claim is made by the side")
+               for p in problems_of(data_copy))
+
+
+def test_claim_quote_must_be_verbatim(data_copy):
+    line = edit_csv(data_copy / "article_claims.csv", ("claim_id", "c02"), "quote_nl", "Bakhmut is nog Oekraïens.")
+    assert (f"data/article_claims.csv:{line}: column 'quote_nl', value 'Bakhmut is nog Oekraïens.': "
+            "does not occur verbatim in article block s0-p1: copy it exactly") in problems_of(data_copy)
+
+
+def test_header_mistake(data_copy):
+    path = data_copy / SOURCES
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("date_published", "published", 1), encoding="utf-8")
+    assert ("data/sources.csv:1: header must be source_id,publisher,title,url,date_published,note "
+            "(missing date_published; unexpected published. Did you mean 'date_published'?)") in problems_of(data_copy)
+
+
+def test_all_mistakes_are_reported_at_once(data_copy):
+    key = ("event_id", "ev-2022-12-20-zelensky-visits-bakhmut")
+    edit_csv(data_copy / EVENTS, key, "kind", "visitt")
+    edit_csv(data_copy / EVENTS, key, "date_precision", "exact")
+    edit_csv(data_copy / SETTLEMENTS, ("settlement_id", "bakhmut"), "population", "many")
+    edit_csv(data_copy / SETTLEMENTS, ("settlement_id", "soledar"), "oblast", "Donetska")
+    edit_csv(data_copy / SOURCES, ("source_id", "bbc-2022-12-20-zelensky-visits-bakhmut"), "url", "ftp://x")
+    assert len(problems_of(data_copy)) == 5
+
+
+def test_check_exits_2_with_the_message_and_no_traceback(data_copy):
+    line = edit_csv(data_copy / SETTLEMENTS, ("settlement_id", "bakhmut"), "lat", "north")
+    run = subprocess.run([sys.executable, "-m", "bakhmut_report.cli", "check", "--data", str(data_copy)],
+                         capture_output=True, text=True, cwd=PROJECT)
+    assert run.returncode == 2
+    assert f"data/settlements.csv:{line}: column 'lat', value 'north': must be a decimal number" in run.stderr
+    assert "Traceback" not in run.stderr and run.stdout == ""
+
+
+def test_descriptor_is_a_frictionless_data_package():
+    descriptor = json.loads((PROJECT / "data" / "datapackage.json").read_text())
+    assert descriptor["profile"] == "data-package" and descriptor["licenses"] and descriptor["sources"]
+    for resource in descriptor["resources"]:
+        assert (PROJECT / "data" / resource["path"]).exists()
+        for field in resource.get("schema", {}).get("fields", []):
+            assert field["description"] and field["type"] in ("string", "integer", "number", "date", "list")
+
+
+def test_every_event_has_a_source_with_a_url_and_every_change_both_or_a_note(dataset):
+    from bakhmut_report.control import control_changes
+
+    for event in dataset.events:
+        assert event.sources and all(dataset.sources[s].url.startswith(("http://", "https://")) for s in event.sources)
+    for change in control_changes(dataset):
+        if not (change.claims and change.confirmations):
+            assert any(e.note for e in change.claims + change.confirmations), change.change_id
