@@ -102,3 +102,9 @@ class Report:
         html = page.sources_section(self.dataset, self.language) + page.citation(
             self.language, __version__, self.dataset.version, self.stamp())
         return Block(html, f"Sources: {len(self.dataset.sources)}")
+
+    def explore(self):
+        """Live widgets for JupyterLab (needs a running kernel; never part of the static report)."""
+        from .explorer import Explorer
+
+        return Explorer(self)
