@@ -1,0 +1,541 @@
+"""A real JupyterLab with the live explorer, and how long one month step takes to reach the map.
+
+Shared by ``tests/test_jupyterlab.py`` (the end-to-end test) and the benchmark
+``measure_lab_month_step`` (``python bench/lab_step.py`` prints the median).
+
+Why a temporary root directory instead of the repository itself: running the
+notebook in JupyterLab changes it (outputs, widget state, trust), and JupyterLab
+writes what it changes — autosave, ``.ipynb_checkpoints/``, jupyter-lsp's
+``.virtual_documents/`` — into its root directory. Other people edit
+``notebooks/bakhmut.ipynb`` while tests run, so a save from the test could
+overwrite their work. The server therefore serves a throw-away copy of
+``notebooks/``, ``data/`` and ``report_params.yaml``, laid out like the repository.
+The kernel still imports the editable ``bakhmut_report`` package, which reads
+``data/`` next to its own source (read-only); the copied ``data/`` is what the
+server's ``/files/data/geo/`` route serves to plotly.js, the same URL as in
+``make lab``. JUPYTER_CONFIG_DIR/DATA_DIR/RUNTIME_DIR and IPYTHONDIR point into
+the same temporary directory, so nothing user-level is read or written.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+NOTEBOOK = "notebooks/bakhmut.ipynb"
+TOPOJSON_PATH = "/files/data/geo/europe_50m.json"
+LOCAL_HOST = "127.0.0.1"
+
+# JupyterLab settings for the throw-away user: no autosave (the copy stays as
+# opened and no write lands in the middle of a measurement), no news, no update check.
+USER_SETTINGS = {
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False},
+}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((LOCAL_HOST, 0))
+        return s.getsockname()[1]
+
+
+def lab_root(target: Path) -> Path:
+    """A copy of notebooks/, data/ and report_params.yaml laid out like the repository."""
+    target.mkdir(parents=True, exist_ok=True)
+    skip = shutil.ignore_patterns(".ipynb_checkpoints", ".virtual_documents", "__pycache__")
+    shutil.copytree(PROJECT / "notebooks", target / "notebooks", ignore=skip)
+    shutil.copytree(PROJECT / "data", target / "data", ignore=skip)
+    shutil.copy2(PROJECT / "report_params.yaml", target / "report_params.yaml")
+    return target
+
+
+class LabServer:
+    """``jupyter lab`` as a subprocess on 127.0.0.1, a random token, every Jupyter dir temporary."""
+
+    def __init__(self, root: Path, home: Path):
+        self.root, self.home = Path(root), Path(home)
+        self.port = free_port()
+        self.token = secrets.token_hex(24)
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.home / "jupyter-lab.log"
+        self._kernels: dict[int, object] = {}  # pid -> psutil.Process, every kernel seen
+
+    @property
+    def base(self) -> str:
+        return f"http://{LOCAL_HOST}:{self.port}"
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}{'&' if '?' in path else '?'}token={self.token}"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        for name in ("config", "data", "runtime", "ipython"):
+            (self.home / name).mkdir(parents=True, exist_ok=True)
+        env.update(JUPYTER_CONFIG_DIR=str(self.home / "config"), JUPYTER_DATA_DIR=str(self.home / "data"),
+                   JUPYTER_RUNTIME_DIR=str(self.home / "runtime"), IPYTHONDIR=str(self.home / "ipython"),
+                   JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        env.pop("BAKHMUT_DATA_DIR", None)
+        env.pop("JUPYTER_TOKEN", None)
+        return env
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable, "-m", "jupyter", "lab", "--no-browser",
+            f"--ServerApp.ip={LOCAL_HOST}", f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly",
+            # window.jupyterapp: the test runs commands and reads kernel status through it
+            "--LabApp.expose_app_in_browser=True",
+            # safety net if the test process is killed hard: idle kernel culled, then the server exits
+            "--MappingKernelManager.cull_idle_timeout=900", "--MappingKernelManager.cull_interval=60",
+            "--ServerApp.shutdown_no_activity_timeout=900",
+        ]
+
+    def start(self, timeout: float = 90) -> "LabServer":
+        settings = self.home / "config" / "lab" / "user-settings"
+        env = self.env()
+        for name, value in USER_SETTINGS.items():
+            path = settings / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(value), encoding="utf-8")
+        log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(self.command(), cwd=self.root, env=env, stdout=log,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                status = self.api("/api/status")
+                if "started" in status:
+                    return self
+            except (OSError, urllib.error.URLError, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"jupyter lab did not answer /api/status in {timeout:.0f} s:\n"
+                                   f"{self.log_tail()}")
+            time.sleep(0.25)
+
+    def api(self, path: str, method: str = "GET", timeout: float = 5):
+        request = urllib.request.Request(self.base + path, method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def kernel_processes(self) -> list:
+        """Kernel processes started by this server (remembered, so they are checked after it exits)."""
+        import psutil
+
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                for child in psutil.Process(self.proc.pid).children(recursive=True):
+                    with contextlib.suppress(psutil.Error):
+                        if any("ipykernel" in part for part in child.cmdline()):
+                            self._kernels.setdefault(child.pid, child)
+            except psutil.NoSuchProcess:
+                pass
+        return [p for p in self._kernels.values() if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+    def stop(self, timeout: float = 20) -> list[int]:
+        """Terminate the server (it shuts its kernels down), kill what is left; returns pids that had to be killed."""
+        import psutil
+
+        if self.proc is None:
+            return []
+        self.kernel_processes()  # remember the kernels before the server goes
+        killed = []
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                killed.append(self.proc.pid)
+                self.proc.kill()
+                self.proc.wait(10)
+        kernels = list(self._kernels.values())
+        gone, alive = psutil.wait_procs(kernels, timeout=10)
+        for process in alive:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                killed.append(process.pid)
+                process.kill()
+        psutil.wait_procs(alive, timeout=5)
+        return killed
+
+    def __enter__(self) -> "LabServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+# Installed once per page as window.__bk: finds the explorer's parts in the notebook's last code
+# cell (the live-only `report.explore()` cell) and summarises what a month step changes.
+HELPERS_JS = r"""
+(labels) => {
+  const H = window.__bk = {labels};
+  H.cell = () => {
+    const cells = document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-CodeCell');
+    return cells.length ? cells[cells.length - 1] : null;
+  };
+  H.label = (el) => ((el && el.querySelector('.widget-label')) || {}).textContent || '';
+  H.parts = () => {
+    const cell = H.cell();
+    if (!cell) return {};
+    const widgets = cell.querySelector('.jp-OutputArea .jupyter-widgets');
+    const plot = cell.querySelector('.jp-OutputArea .js-plotly-plot');
+    const slider = [...cell.querySelectorAll('.widget-hslider')].find(s => H.label(s).trim() === labels.month);
+    const handle = slider ? slider.querySelector('.noUi-handle') : null;
+    const panes = [...cell.querySelectorAll('.widget-html')];
+    const heading = (p) => ((p.querySelector('h4') || {}).textContent || '').trim();
+    const events = panes.find(p => heading(p) === labels.events) || null;
+    const month = slider ? slider.parentElement.querySelector('.widget-html') : null;
+    return {cell, widgets, plot, slider, handle, events, month};
+  };
+  // what the map shows, from the DOM: per marker trace, its labels and number of points
+  H.markerDom = (plot) => [...plot.querySelectorAll('.trace.scattergeo')].map(t =>
+    [...t.querySelectorAll('text')].map(x => x.textContent).join('|') + '#' + t.querySelectorAll('path.point').length
+  ).join('/');
+  H.baseLayers = (plot) => {
+    const out = {};
+    for (const name of ['land', 'countries', 'coastlines', 'rivers', 'ocean', 'lakes']) {
+      const paths = plot.querySelectorAll(`.geo .layer.${name} path`);
+      out[name] = [...paths].reduce((n, p) => n + (p.getAttribute('d') || '').length, 0);
+    }
+    return out;
+  };
+  H.state = () => {
+    const p = H.parts();
+    if (!p.plot || !p.plot.data || !p.handle || !p.events) return null;
+    return {
+      traces: p.plot.data.map(t => ({name: t.name, text: t.text ? [...t.text] : [],
+                                     customdata: t.customdata ? [...t.customdata] : [],
+                                     n: t.lat ? t.lat.length : 0})),
+      markerDom: H.markerDom(p.plot),
+      baseLayers: H.baseLayers(p.plot),
+      config: p.plot._context ? {topojsonURL: p.plot._context.topojsonURL} : null,
+      slider: p.handle.getAttribute('aria-valuenow'),
+      month: p.month ? p.month.textContent.trim() : '',
+      events: p.events.innerText.trim(),
+    };
+  };
+  // Time from dispatching the key event on the slider handle to the end of the JS task that
+  // changed the map's markers in the DOM (MutationObserver, with a requestAnimationFrame poll
+  // as a fallback); the change must show in the marker labels/points, not just any mutation.
+  H.step = (key, timeoutMs) => new Promise((resolve, reject) => {
+    const p = H.parts();
+    const before = H.markerDom(p.plot);
+    let done = false;
+    const finish = (value, error) => {
+      if (done) return;
+      done = true;
+      observer.disconnect();
+      clearTimeout(timer);
+      error ? reject(error) : resolve(value);
+    };
+    const check = () => {
+      if (!done && H.markerDom(p.plot) !== before) finish(performance.now() - t0);
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(p.plot, {subtree: true, childList: true, attributes: true, characterData: true});
+    const poll = () => { check(); if (!done) requestAnimationFrame(poll); };
+    const timer = setTimeout(() => finish(null, new Error(`map did not change within ${timeoutMs} ms`)), timeoutMs);
+    p.handle.focus();
+    const t0 = performance.now();
+    p.handle.dispatchEvent(new KeyboardEvent('keydown', {key, code: key, bubbles: true, cancelable: true}));
+    requestAnimationFrame(poll);
+  });
+  return true;
+}
+"""
+
+KERNEL_STATUS_JS = """
+() => {
+  const app = window.jupyterapp;
+  if (!app || !app.shell) return 'no app';
+  const panel = app.shell.currentWidget;
+  if (!panel || !panel.sessionContext || !panel.content) return 'no notebook';
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  if (!kernel) return 'no kernel';
+  return `${kernel.status}/${kernel.connectionStatus}/${panel.context.isReady ? 'ready' : 'loading'}`;
+}
+"""
+
+RUN_ALL_JS = """
+async () => {
+  const app = window.jupyterapp;
+  const ok = await app.commands.execute('notebook:run-all-cells');
+  return ok === undefined ? true : ok;
+}
+"""
+
+CELL_ERRORS_JS = """
+() => [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"], .jp-NotebookPanel .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]')]
+        .map(e => e.innerText.slice(0, 2000))
+"""
+
+EXPLORER_READY_JS = """
+() => {
+  const s = window.__bk && window.__bk.state();
+  if (!s || s.traces.length < 5 || !s.slider || !s.month) return false;
+  const b = s.baseLayers;
+  return b.land > 0 && b.countries > 0;
+}
+"""
+
+
+def explorer_labels() -> dict[str, str]:
+    """Texts the page shows in the notebook's default language (the month slider, the events heading)."""
+    from bakhmut_report import i18n, params
+
+    language = params.DEFAULTS["language"]
+    return {"month": i18n.label(language, "month"), "events": i18n.label(language, "events_in_month"),
+            "language": language}
+
+
+@dataclass
+class Traffic:
+    """Every request and websocket of a browser context, and the non-local ones."""
+
+    requests: list[str] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    def attach(self, context, page) -> None:
+        context.on("request", lambda r: self.requests.append(r.url))
+        context.on("response", lambda r: self.statuses.__setitem__(r.url, r.status))
+        context.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        page.on("websocket", lambda ws: self.requests.append(ws.url))
+        page.on("console", lambda m: m.type in ("error", "warning") and self.console.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+
+    def foreign(self) -> list[str]:
+        out = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob", "about"):
+                continue
+            if parts.hostname != LOCAL_HOST:
+                out.append(url)
+        return out
+
+    def status_of(self, path: str) -> list[int]:
+        return [status for url, status in self.statuses.items() if urlsplit(url).path == path]
+
+
+class LabPage:
+    """The notebook open in JupyterLab, run, with the live explorer rendered."""
+
+    def __init__(self, browser, server: LabServer, labels: dict[str, str] | None = None):
+        self.server = server
+        self.labels = labels or explorer_labels()
+        self.traffic = Traffic()
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.traffic.attach(self.context, self.page)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.context.close()
+
+    def wait_for(self, js: str, what: str, timeout: float, arg=None, polling="raf") -> object:
+        try:
+            return self.page.wait_for_function(js, arg=arg, timeout=timeout * 1000, polling=polling).json_value()
+        except Exception as error:  # playwright's TimeoutError: add what the page and server said
+            raise TimeoutError(f"{what} (waited {timeout:.0f} s): {error}\n{self.diagnostics()}") from error
+
+    def diagnostics(self) -> str:
+        with contextlib.suppress(Exception):
+            status = self.page.evaluate(KERNEL_STATUS_JS)
+        return (f"kernel: {locals().get('status', '?')}\nconsole: {self.traffic.console[-15:]}\n"
+                f"failed requests: {self.traffic.failed[-10:]}\nserver log:\n{self.server.log_tail(3000)}")
+
+    def open(self, timeout: float = 60) -> "LabPage":
+        self.page.goto(self.server.url(f"/lab/tree/{NOTEBOOK}"), wait_until="domcontentloaded",
+                       timeout=timeout * 1000)
+        self.wait_for(f"() => ({KERNEL_STATUS_JS})().startsWith('idle/connected/ready')",
+                      "the notebook's kernel did not become idle", timeout, polling=200)
+        self.page.evaluate(HELPERS_JS, self.labels)
+        return self
+
+    def run_all(self, timeout: float = 90) -> "LabPage":
+        """Run > Run All Cells (the command behind the menu item), then wait for the explorer."""
+        self.page.evaluate(RUN_ALL_JS)
+        errors = self.page.evaluate(CELL_ERRORS_JS)
+        if errors:
+            raise AssertionError("a notebook cell failed:\n" + "\n---\n".join(errors))
+        self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").last.scroll_into_view_if_needed()
+        self.wait_for(EXPLORER_READY_JS, "the live explorer (FigureWidget map and widgets) did not render",
+                      timeout, polling=200)
+        self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").last \
+            .locator(".js-plotly-plot").scroll_into_view_if_needed()
+        return self
+
+    def state(self) -> dict:
+        return self.page.evaluate("() => window.__bk.state()")
+
+    def month_handle(self):
+        """The month IntSlider's handle (noUiSlider; focusable, arrow keys step it)."""
+        return self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").last \
+            .locator(".widget-hslider", has=self.page.locator(".widget-label", has_text=self.labels["month"])) \
+            .locator(".noUi-handle")
+
+    def press(self, key: str, expect_month: str, timeout: float = 30) -> dict:
+        """Press a key on the month slider (a real key press) and wait until the month label shows it."""
+        self.month_handle().press(key)
+        self.wait_for("(m) => { const s = window.__bk.state(); return s && s.month === m; }",
+                      f"the month label did not become {expect_month!r} after {key}", timeout,
+                      arg=expect_month)
+        return self.state()
+
+    def timed_step(self, key: str, timeout: float = 30) -> float:
+        """Milliseconds from the key event (dispatched in the page) to the map's marker DOM changing."""
+        return self.page.evaluate("([key, ms]) => window.__bk.step(key, ms)", [key, timeout * 1000])
+
+
+@contextlib.contextmanager
+def lab_session(browser, tmp: Path | None = None):
+    """A LabServer on a copy of the notebook and data, and a LabPage with the explorer rendered."""
+    with contextlib.ExitStack() as stack:
+        if tmp is None:
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bakhmut-lab-")))
+        server = LabServer(lab_root(Path(tmp) / "root"), Path(tmp) / "home")
+        stack.callback(server.stop)
+        server.start()
+        lab = LabPage(browser, server)
+        stack.callback(lab.close)
+        lab.open().run_all()
+        yield server, lab
+
+
+def launch_chromium(playwright):
+    if not CHROMIUM.exists():
+        raise RuntimeError("Chromium is missing: `apt-get install -y chromium` (Debian)")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+
+def step_months() -> tuple[str, str]:
+    """Two neighbouring months around the initial one between which the map's markers differ."""
+    from bakhmut_report import mapfig, params
+    from bakhmut_report.dataset import Dataset
+    from bakhmut_report.report import Report
+
+    report = Report(dict(params.DEFAULTS), Dataset.load())
+    months = report.months
+    positions = mapfig.label_positions(months.settlements, report.focus)
+
+    def markers(month):
+        return [mapfig.holder_trace_data(months, month, h, report.language, positions)["text"]
+                for h in mapfig.HOLDER_ORDER]
+
+    start = months.months.index(report.params["initial_month"])
+    for index in range(start, len(months.months) - 1):
+        if markers(months.months[index]) != markers(months.months[index + 1]):
+            return months.months[index], months.months[index + 1]
+    raise LookupError("no month after the initial one changes the map")
+
+
+def measure_lab_month_step(runs: int = 15, warmup: int = 3) -> list[float]:
+    """Milliseconds from a month-slider key press to the updated map in the DOM, ``runs`` steps.
+
+    Steps alternate between two neighbouring months whose markers differ
+    (ArrowRight, ArrowLeft, ...), so every step must change the map; the first
+    ``warmup`` steps are not counted.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from bakhmut_report import i18n
+
+    before, after = step_months()
+    labels = explorer_labels()
+    initial = __import__("bakhmut_report.params", fromlist=["DEFAULTS"]).DEFAULTS["initial_month"]
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            with lab_session(browser) as (server, lab):
+                # walk from the initial month to `before`
+                from bakhmut_report.analysis import Months  # noqa: F401  (import check only)
+                keys = []
+                order = [m for m in _month_list()]
+                delta = order.index(before) - order.index(initial)
+                for i in range(abs(delta)):
+                    step = order.index(initial) + (i + 1) * (1 if delta > 0 else -1)
+                    lab.press("ArrowRight" if delta > 0 else "ArrowLeft",
+                              i18n.month_name(labels["language"], order[step]))
+                times = []
+                for i in range(warmup + runs):
+                    key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
+                    target = after if i % 2 == 0 else before
+                    ms = lab.timed_step(key)
+                    # the step is complete only when the kernel's panes followed too
+                    lab.wait_for("(m) => { const s = window.__bk.state(); return s && s.month === m; }",
+                                 f"month label {target}", 30,
+                                 arg=i18n.month_name(labels["language"], target))
+                    if i >= warmup:
+                        times.append(ms)
+                    keys.append(key)
+                foreign = lab.traffic.foreign()
+                if foreign:
+                    raise AssertionError(f"requests left {LOCAL_HOST}: {foreign[:10]}")
+                return times
+        finally:
+            browser.close()
+
+
+def _month_list() -> list[str]:
+    from bakhmut_report import params
+    from bakhmut_report.analysis import Months  # noqa: F401
+    from bakhmut_report.dataset import Dataset
+    from bakhmut_report.report import Report
+
+    return Report(dict(params.DEFAULTS), Dataset.load()).months.months
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args(argv)
+    times = measure_lab_month_step(args.runs)
+    print("JupyterLab month step (key press -> map updated in the DOM), ms: "
+          + ", ".join(f"{t:.0f}" for t in times))
+    print(f"median {statistics.median(times):.1f} ms  (min {min(times):.1f}, max {max(times):.1f}, n={len(times)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(PROJECT / "src"))
+    raise SystemExit(main())
