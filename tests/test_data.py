@@ -134,3 +134,9 @@ def test_every_event_has_a_source_with_a_url_and_every_change_both_or_a_note(dat
     for change in control_changes(dataset):
         if not (change.claims and change.confirmations):
             assert any(e.note for e in change.claims + change.confirmations), change.change_id
+
+
+def test_data_dictionary_is_generated_from_the_descriptor():
+    from bakhmut_report.datadict import render
+
+    assert (PROJECT / "data" / "README.md").read_text(encoding="utf-8") == render()
