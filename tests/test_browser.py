@@ -72,3 +72,55 @@ def test_table_sorts_and_searches(page):
     page.click("#bk-events thead button[data-sort='0']")
     first = page.locator("#bk-events tbody tr").first.get_attribute("id")
     assert first.startswith("ev-2024-")
+
+
+def month_items(page) -> list[str]:
+    return page.eval_on_selector_all("#bk-month-events li:not([hidden])", "els => els.map(e => e.textContent)")
+
+
+def test_event_list_and_summary_follow_the_month(page):
+    set_month(page, "2022-06")
+    june = month_items(page)
+    assert june and all("juni 2022" in t for t in june)
+    set_month(page, "2023-06")
+    assert month_items(page) != june
+    assert page.inner_text("#bk-summary").startswith("In juni 2023 houdt Rusland")
+
+
+def test_deep_link_opens_at_that_month(browser, rendered):
+    page = browser.new_page()
+    page.goto(rendered.html.as_uri() + "#2023-01")
+    page.wait_for_selector("#bakhmut-map[data-ready=true]")
+    assert page.inner_text("#bk-month-label") == "januari 2023"
+    assert page.get_attribute("#bakhmut-map", "data-month") == "2023-01"
+    page.close()
+
+
+def test_arrow_keys_move_the_slider(page):
+    page.focus("#bk-month")
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text("#bk-month-label") == "april 2023"
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    assert page.inner_text("#bk-month-label") == "februari 2023"
+    assert page.get_attribute("#bk-month", "aria-valuetext") == "februari 2023"
+
+
+def test_range_rings_and_kramatorsk_distance(page):
+    set_month(page, "2023-06")
+    ring_points = page.evaluate("document.getElementById('bakhmut-map').data[0].lat.filter(v => v !== null).length")
+    assert ring_points >= 73
+    kramatorsk = page.inner_text("#bk-reach li[data-settlement=kramatorsk]")
+    assert kramatorsk == "Kramatorsk: 35,1 km tot Bakhmut — buiten bereik"
+    page.fill("#bk-range", "40")
+    page.dispatch_event("#bk-range", "input")
+    assert page.inner_text("#bk-reach li[data-settlement=kramatorsk]").endswith("binnen bereik")
+
+
+def test_javascript_hover_matches_python(page, dataset):
+    """Back at the initial month, report.js's hover texts equal the ones Python rendered."""
+    initial = page.evaluate("document.getElementById('bakhmut-map').data.slice(1, 4).map(t => t.customdata)")
+    set_month(page, "2022-06")
+    set_month(page, "2023-03")
+    again = page.evaluate("document.getElementById('bakhmut-map').data.slice(1, 4).map(t => t.customdata)")
+    assert again == initial

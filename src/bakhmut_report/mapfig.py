@@ -6,10 +6,12 @@ colour *and* marker shape differ, Okabe-Ito colours), 4 the focus city.
 """
 from __future__ import annotations
 
+import html
 import math
 
 from . import i18n
 from .analysis import Months
+from .control import WAR_START, month_end, timelines
 from .dataset import Settlement
 from .geo import ring
 
@@ -80,14 +82,21 @@ def label_positions(settlements: list[Settlement], focus: Settlement) -> dict[st
     return chosen
 
 
+def _plotly_text(text: str) -> str:
+    """Escape data for plotly's hover markup (it reads <b>, <br> and entities, nothing else)."""
+    return html.escape(text, quote=False)
+
+
 def hover_text(months: Months, month: str, index: int, language: str) -> str:
+    """'<b>Name</b> (population)<br>holder, since date<br>cause' — report.js builds the same string."""
     state = months.states[month][index]
     settlement = months.settlements[index]
     holder = i18n.label(language, f"holder_{state.holder}")
     since = i18n.format_date(language, state.since)
     pop = i18n.format_int(language, settlement.population)
-    cause = f"<br>{state.event.title(language)}" if state.event else ""
-    return f"<b>{settlement.name}</b> ({pop})<br>{holder}, {i18n.label(language, 'since')} {since}{cause}"
+    cause = f"<br>{_plotly_text(state.event.title(language))}" if state.event else ""
+    return (f"<b>{_plotly_text(settlement.name)}</b> ({pop})<br>{holder}, "
+            f"{i18n.label(language, 'since')} {since}{cause}")
 
 
 def rings_trace_data(months: Months, month: str, focus: Settlement, range_km: float) -> tuple[list, list]:
@@ -166,20 +175,51 @@ PLOTLY_CONFIG = {"responsive": True, "displaylogo": False, "scrollZoom": True,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
+def steps_payload(months: Months, language: str) -> tuple[list, list[str]]:
+    """Per settlement its dated steps [day number, cause index], and the cause titles.
+
+    Aggregated per settlement: its size grows with the changes shown, bounded by
+    settlements x months, not with the number of events.
+    """
+    lines = timelines(months.dataset, months.basis)
+    last_day = month_end(months.months[-1])
+    causes: list[str] = []
+    index: dict[str, int] = {}
+    steps = []
+    for settlement in months.settlements:
+        own = []
+        for step in lines[settlement.settlement_id]:
+            if step.date > last_day:
+                break
+            cause = -1
+            if step.event is not None:
+                if step.event.event_id not in index:
+                    index[step.event.event_id] = len(causes)
+                    causes.append(_plotly_text(step.event.title(language)))
+                cause = index[step.event.event_id]
+            own.append([(step.date - WAR_START).days, cause])
+        steps.append(own)
+    return steps, causes
+
+
 def payload(months: Months, focus: Settlement, language: str, range_km: float, min_population: int) -> dict:
     """Everything report.js needs to redraw the map and lists for any month, without a kernel."""
     positions = label_positions(months.settlements, focus)
+    steps, causes = steps_payload(months, language)
     return {
         "months": months.months,
         "monthNames": [i18n.month_name(language, m) for m in months.months],
+        "monthEnds": [(month_end(m) - WAR_START).days for m in months.months],
+        "calendar": {"start": WAR_START.isoformat(), "months": i18n.MONTHS[language],
+                     "since": i18n.label(language, "since"), "thousands": "." if language == "nl" else ","},
         "settlements": [
             {"id": s.settlement_id, "name": s.name, "label": short_name(s) if positions[s.settlement_id] else "",
              "lat": s.lat, "lon": s.lon, "pop": s.population, "pos": positions[s.settlement_id] or "top center"}
             for s in months.settlements
         ],
         "holders": ["".join(HOLDER_STYLE[st.holder]["code"] for st in months.states[m]) for m in months.months],
-        "hover": [[hover_text(months, m, i, language) for i in range(len(months.settlements))]
-                  for m in months.months],
+        "steps": steps,
+        "causes": causes,
         "summaries": [months.summary(m, language) for m in months.months],
         "focus": focus.settlement_id,
         "rangeKm": range_km,

@@ -10,6 +10,10 @@ from .analysis import Months
 from .dataset import Dataset, Event, Settlement
 from .mapfig import HOLDER_ORDER, HOLDER_STYLE, MAP_DIV_ID, PLOTLY_CONFIG
 
+# Lists are capped so the page grows with settlements x months, not with the number of events
+# (a conflict-event export can have tens of thousands); claims and confirmations come first.
+MAX_MONTH_EVENTS = 30
+MAX_TABLE_ROWS = 400
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
 
@@ -77,25 +81,41 @@ def event_by(event: Event) -> str:
     return event.statement_by or ""
 
 
+def shown_events(events: list[Event], limit: int) -> tuple[list[Event], int]:
+    """At most ``limit`` events, control claims and confirmations first, in date order; and how many left out."""
+    if len(events) <= limit:
+        return events, 0
+    keep = set(id(e) for e in sorted(events, key=lambda e: (not e.is_control, e.date, e.event_id))[:limit])
+    return [e for e in events if id(e) in keep], len(events) - limit
+
+
 def month_event_list(dataset: Dataset, months: Months, initial: str, language: str) -> str:
-    """All events of the period; report.js shows only the selected month's."""
+    """The period's events by month (capped per month); report.js shows only the selected month's."""
     L = lambda key: i18n.label(language, key)  # noqa: E731
-    items = []
+    by_month: dict[str, list[Event]] = {m: [] for m in months.months}
     for event in dataset.events:
-        if event.month not in months.months:
-            continue
-        hidden = "" if event.month == initial else " hidden"
-        kind = L("kind")[event.kind]
-        items.append(
-            f'<li data-month="{event.month}"{hidden}><time datetime="{event.date.isoformat()}">'
-            f'{esc(i18n.format_date(language, event.date, event.date_precision))}</time> '
-            f'<span class="bk-kind bk-kind-{esc(event.kind)}">{esc(kind)}</span> '
-            f'{esc(event.title(language))} <span class="bk-sources">({source_links(dataset, event)})</span></li>')
-    empty_hidden = " hidden" if any(e.month == initial for e in dataset.events) else ""
+        if event.month in by_month:
+            by_month[event.month].append(event)
+    items = []
+    for month, events in by_month.items():
+        shown, left_out = shown_events(events, MAX_MONTH_EVENTS)
+        items += [_month_item(dataset, e, initial, language, L) for e in shown]
+        if left_out:
+            hidden = "" if month == initial else " hidden"
+            items.append(f'<li data-month="{month}" class="bk-more"{hidden}>{esc(L("more_events").format(n=left_out))}</li>')
+    empty_hidden = " hidden" if by_month.get(initial) else ""
     return (f'<h3 id="bk-month-events-title">{esc(L("events_in_month"))}: '
             f'<span class="bk-month-name">{esc(i18n.month_name(language, initial))}</span></h3>'
             f'<ol class="bk-month-events" id="bk-month-events">{"".join(items)}</ol>'
             f'<p id="bk-no-events"{empty_hidden}>{esc(L("no_events"))}</p>')
+
+
+def _month_item(dataset: Dataset, event: Event, initial: str, language: str, L) -> str:
+    hidden = "" if event.month == initial else " hidden"
+    return (f'<li data-month="{event.month}"{hidden}><time datetime="{event.date.isoformat()}">'
+            f'{esc(i18n.format_date(language, event.date, event.date_precision))}</time> '
+            f'<span class="bk-kind bk-kind-{esc(event.kind)}">{esc(L("kind")[event.kind])}</span> '
+            f'{esc(event.title(language))} <span class="bk-sources">({source_links(dataset, event)})</span></li>')
 
 
 def reach_list(months: Months, month: str, language: str, range_km: float) -> str:
@@ -170,7 +190,8 @@ def events_table(dataset: Dataset, language: str) -> str:
         f'<th scope="col" aria-sort="none"><button type="button" data-sort="{i}">{esc(L(key))}</button></th>'
         for i, key in enumerate(("col_date", "col_settlements", "col_kind", "col_event", "col_by", "col_sources")))
     rows = []
-    for e in dataset.events:
+    shown, left_out = shown_events(dataset.events, MAX_TABLE_ROWS)
+    for e in shown:
         rows.append(
             f'<tr id="{esc(e.event_id)}"><td data-sort-key="{e.date.isoformat()}">'
             f'{esc(i18n.format_date(language, e.date, e.date_precision))}</td>'
@@ -183,6 +204,7 @@ def events_table(dataset: Dataset, language: str) -> str:
 <p><label for="bk-search">{esc(L("search"))}</label>
 <input type="search" id="bk-search" autocomplete="off">
 <span id="bk-count" aria-live="polite">{len(rows)} {esc(L("rows_shown"))}</span></p>
+{f'<p class="bk-note">{esc(L("table_capped").format(shown=len(rows), total=len(dataset.events)))}</p>' if left_out else ""}
 <div class="bk-table-wrap"><table id="bk-events">
 <thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>
 </section>"""

@@ -39,6 +39,12 @@
     return language === "nl" ? text.replace(".", ",") : text;
   }
 
+  function escapeText(text) { // plotly hover markup reads tags and entities: show data as text
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function groupDigits(n, sep) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, sep); }
+
   function el(tag, text, cls) {
     var node = document.createElement(tag);
     if (text !== undefined) node.textContent = text;
@@ -71,6 +77,22 @@
       return data.settlements.filter(function (s) { return data.holders[m][s.index] !== "U"; });
     }
 
+    var HOLDER_LABEL = { U: data.labels.holder_UA, R: data.labels.holder_RU, C: data.labels.holder_contested };
+    var startDay = new Date(data.calendar.start + "T00:00:00Z");
+
+    function formatDay(dayNumber) { // same text as i18n.format_date in Python
+      var d = new Date(startDay.getTime() + dayNumber * 86400000);
+      return d.getUTCDate() + " " + data.calendar.months[d.getUTCMonth()] + " " + d.getUTCFullYear();
+    }
+
+    function hover(m, s) { // same text as mapfig.hover_text in Python
+      var steps = data.steps[s.index], step = steps[0];
+      for (var i = 0; i < steps.length && steps[i][0] <= data.monthEnds[m]; i++) step = steps[i];
+      var cause = step[1] >= 0 ? "<br>" + data.causes[step[1]] : "";
+      return "<b>" + escapeText(s.name) + "</b> (" + groupDigits(s.pop, data.calendar.thousands) + ")<br>" +
+        HOLDER_LABEL[data.holders[m][s.index]] + ", " + data.calendar.since + " " + formatDay(step[0]) + cause;
+    }
+
     function traces(m) {
       var out = { 1: null, 2: null, 3: null };
       Object.keys(out).forEach(function (k) {
@@ -79,7 +101,7 @@
       data.settlements.forEach(function (s) {
         var t = out[HOLDER_CODES[data.holders[m][s.index]]];
         t.lat.push(s.lat); t.lon.push(s.lon); t.text.push(s.label);
-        t.textposition.push(s.pos); t.customdata.push(data.hover[m][s.index]);
+        t.textposition.push(s.pos); t.customdata.push(hover(m, s));
       });
       return out;
     }
