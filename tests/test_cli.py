@@ -76,3 +76,16 @@ def test_params_lists_every_parameter_with_help():
 
     for spec in SCHEMA:
         assert spec.name in run.stdout and spec.help in run.stdout
+
+
+def test_bad_data_stops_the_render_before_anything_is_written(soledar_en, data_copy):
+    from conftest import edit_csv
+
+    before = {p.name: p.read_bytes() for p in soledar_en.iterdir()}
+    line = edit_csv(data_copy / "events.csv", ("event_id", "ev-2023-01-25-ua-confirms-soledar-withdrawal"),
+                    "holder_after", "XX")
+    run = cli("render", "-p", "focus_city=Soledar", "-p", "language=en", "--force", "--data", str(data_copy),
+              "--out", str(soledar_en))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert f"data/events.csv:{line}: column 'holder_after', value 'XX': not allowed; use one of UA, RU." in run.stderr
+    assert {p.name: p.read_bytes() for p in soledar_en.iterdir()} == before

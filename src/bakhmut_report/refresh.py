@@ -12,7 +12,7 @@ def refresh_notebook(path: Path = notebook.NOTEBOOK) -> Path:
     from nbclient import NotebookClient
 
     nb = notebook.read(path)
-    NotebookClient(nb, kernel_name="python3", timeout=600,
+    NotebookClient(nb, kernel_name="python3", timeout=600, extra_arguments=["--IPKernelApp.log_level=ERROR"],
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     for cell in nb.cells:
         if cell.cell_type == "code" and notebook.LIVE_ONLY in cell.metadata.get("tags", []):
