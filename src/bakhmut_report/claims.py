@@ -197,50 +197,64 @@ def check_captured_in(ctx: Context, claim: Claim) -> Verdict:
               f"De data bevatten geen verovering van {name}.")
 
 
-def _between(ctx: Context, first_sid: str, second_sid: str):
-    def capture(sid):
+@dataclass(frozen=True)
+class Window:
+    """Captures of places of victory size by one side between two Russian captures."""
+
+    start: dt.date
+    end: dt.date
+    edges: tuple[ControlChange, ControlChange]
+    captures: list[ControlChange]
+
+
+def _window(ctx: Context, claim: Claim) -> Window | Verdict:
+    def russian_capture(sid):
         return next((c for c in ctx.changes() if c.settlement_id == sid and c.holder_after == "RU"), None)
-    return capture(first_sid), capture(second_sid)
 
-
-def check_no_victories_between(ctx: Context, claim: Claim) -> Verdict:
-    """Neither side named in ``side`` won a place of victory size between two Russian captures."""
-    first, second = _between(ctx, claim.arguments["after"], claim.arguments["before"])
+    first, second = russian_capture(claim.arguments["after"]), russian_capture(claim.arguments["before"])
     if not first or not second:
         return _v(claim, CONTRADICTED, "One of the two captures the claim relies on is not in the data.",
                   "Een van de twee veroveringen waar de bewering op steunt, staat niet in de data.")
-    side, threshold = claim.arguments["side"], ctx.params["victory_population"]
     start, end = first.takes_effect(ctx.basis), second.takes_effect(ctx.basis)
-    inside = [c for c in ctx.captures(side, threshold) if start < c.takes_effect(ctx.basis) < end]
-    names = ", ".join(ctx.settlement(c.settlement_id).name for c in inside)
-    span_en = f"between {_fmt(start, 'en')} and {_fmt(end, 'en')}"
-    span_nl = f"tussen {_fmt(start, 'nl')} en {_fmt(end, 'nl')}"
+    inside = [c for c in ctx.captures(claim.arguments["side"], ctx.params["victory_population"])
+              if start < c.takes_effect(ctx.basis) < end]
+    return Window(start, end, (first, second), inside)
+
+
+def _causes(ctx: Context, changes) -> list[str]:
+    return [e.event_id for c in changes for e in (c.cause(ctx.basis),) if e]
+
+
+def check_no_victories_between(ctx: Context, claim: Claim) -> Verdict:
+    """``side`` won no place of victory size between two Russian captures."""
+    window = _window(ctx, claim)
+    if isinstance(window, Verdict):
+        return window
+    side, threshold = claim.arguments["side"], ctx.params["victory_population"]
+    names = ", ".join(ctx.settlement(c.settlement_id).name for c in window.captures)
+    span_en = f"between {_fmt(window.start, 'en')} and {_fmt(window.end, 'en')}"
+    span_nl = f"tussen {_fmt(window.start, 'nl')} en {_fmt(window.end, 'nl')}"
     who_en = {"RU": "Russian", "UA": "Ukrainian"}[side]
     who_nl = {"RU": "Russische", "UA": "Oekraïense"}[side]
     pop_en, pop_nl = i18n.format_int("en", threshold), i18n.format_int("nl", threshold)
-    evidence = [e.event_id for c in inside for e in (c.cause(ctx.basis),) if e]
-    if inside:
+    if window.captures:
         return _v(claim, CONTRADICTED, f"{who_en} captures of places of {pop_en}+ {span_en}: {names}.",
-                  f"{who_nl} veroveringen van plaatsen met {pop_nl}+ inwoners {span_nl}: {names}.", evidence)
+                  f"{who_nl} veroveringen van plaatsen met {pop_nl}+ inwoners {span_nl}: {names}.",
+                  _causes(ctx, window.captures))
     return _v(claim, SUPPORTED, f"No {who_en} capture of a place of {pop_en}+ inhabitants {span_en}.",
               f"Geen {who_nl} verovering van een plaats met {pop_nl}+ inwoners {span_nl}.",
-              [e.event_id for c in (first, second) for e in (c.cause(ctx.basis),) if e])
+              _causes(ctx, window.edges))
 
 
 def check_victories_between(ctx: Context, claim: Claim) -> Verdict:
     """``side`` won at least one place between the two Russian captures."""
-    first, second = _between(ctx, claim.arguments["after"], claim.arguments["before"])
-    if not first or not second:
-        return _v(claim, CONTRADICTED, "One of the two captures the claim relies on is not in the data.",
-                  "Een van de twee veroveringen waar de bewering op steunt, staat niet in de data.")
-    side, threshold = claim.arguments["side"], ctx.params["victory_population"]
-    start, end = first.takes_effect(ctx.basis), second.takes_effect(ctx.basis)
-    won = [c for c in ctx.captures(side, threshold) if start < c.takes_effect(ctx.basis) < end]
-    names = ", ".join(ctx.settlement(c.settlement_id).name for c in won) or "-"
-    evidence = [e.event_id for c in won for e in (c.cause(ctx.basis),) if e]
-    return _v(claim, SUPPORTED if won else CONTRADICTED,
+    window = _window(ctx, claim)
+    if isinstance(window, Verdict):
+        return window
+    names = ", ".join(ctx.settlement(c.settlement_id).name for c in window.captures) or "-"
+    return _v(claim, SUPPORTED if window.captures else CONTRADICTED,
               f"Ukrainian recaptures in that period: {names}.", f"Oekraïense heroveringen in die periode: {names}.",
-              evidence)
+              _causes(ctx, window.captures))
 
 
 def check_surrounded_sides(ctx: Context, claim: Claim) -> Verdict:
