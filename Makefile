@@ -19,7 +19,7 @@ check: $(STAMP)
 	$(BIN)/bakhmut-report check -f report_params.yaml
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. notebooks/bakhmut.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) notebooks/bakhmut.ipynb
 
 bench: $(STAMP) chromium
 	$(BIN)/python bench/run.py
