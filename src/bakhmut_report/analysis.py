@@ -50,11 +50,23 @@ class Months:
             by_month[state.month].append(state)
         return by_month
 
+    @cached_property
+    def _holders(self) -> dict[str, dict[str, str]]:
+        return {m: {s.settlement_id: s.holder for s in states} for m, states in self.states.items()}
+
     def holders(self, month: str) -> dict[str, str]:
-        return {s.settlement_id: s.holder for s in self.states[month]}
+        return self._holders[month]
+
+    @cached_property
+    def _events_by_month(self) -> dict[str, list[Event]]:
+        grouped: dict[str, list[Event]] = {m: [] for m in self.months}
+        for event in self.dataset.events:
+            if event.month in grouped:
+                grouped[event.month].append(event)
+        return grouped
 
     def events_in(self, month: str) -> list[Event]:
-        return [e for e in self.dataset.events if e.month == month]
+        return self._events_by_month.get(month, [])
 
     def summary(self, month: str, language: str) -> str:
         """One sentence for screen readers: who holds what at the end of the month."""
@@ -76,6 +88,15 @@ class Months:
 
     def reach(self, month: str) -> list[Reach]:
         """Every Ukrainian-held place with its nearest Russian-held or contested place, nearest first."""
+        if month not in self._reach:
+            self._reach[month] = self._compute_reach(month)
+        return self._reach[month]
+
+    @cached_property
+    def _reach(self) -> dict[str, list[Reach]]:
+        return {}
+
+    def _compute_reach(self, month: str) -> list[Reach]:
         holders = self.holders(month)
         presence = self.russian_presence(month)
         if not presence:
@@ -95,14 +116,19 @@ class Months:
             :RING_CENTRES]
 
     def first_month_within(self, range_km: float, min_population: int) -> dict[str, str | None]:
-        """For each big city: the first month it is Ukrainian-held and within range (None: never)."""
+        """For each big city: the first month it is Ukrainian-held and within range (None: never).
+
+        Only the big cities are measured (not every place), so this stays cheap with many settlements.
+        """
         big = [s for s in self.settlements if s.population >= min_population]
-        first: dict[str, str | None] = {}
-        for s in big:
-            first[s.settlement_id] = None
-            for month in self.months:
-                hit = next((r for r in self.reach(month) if r.settlement.settlement_id == s.settlement_id), None)
-                if hit and hit.inside(range_km):
+        first: dict[str, str | None] = {s.settlement_id: None for s in big}
+        for month in self.months:
+            holders = self.holders(month)
+            waiting = [s for s in big if first[s.settlement_id] is None and holders[s.settlement_id] == "UA"]
+            if not waiting:
+                continue
+            presence = self.russian_presence(month)
+            for s in waiting:
+                if any(distance_km(s.lat, s.lon, r.lat, r.lon) <= range_km for r in presence):
                     first[s.settlement_id] = month
-                    break
         return first

@@ -73,7 +73,10 @@ class Context:
         return state_on(timelines(self.dataset, self.basis)[sid], day)
 
     def changes(self) -> list[ControlChange]:
-        return [c for c in control_changes(self.dataset) if c.takes_effect(self.basis)]
+        """Changes that show on this basis (computed once per context)."""
+        if not hasattr(self, "_changes"):
+            self._changes = [c for c in control_changes(self.dataset) if c.takes_effect(self.basis)]
+        return self._changes
 
     def captures(self, side: str, min_population: int) -> list[ControlChange]:
         """Changes won by ``side`` of settlements at least ``min_population`` big, by effective date."""

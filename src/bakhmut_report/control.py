@@ -71,8 +71,9 @@ class Step:
     event: Event | None
 
 
+@lru_cache(maxsize=8)
 def control_changes(dataset: Dataset) -> list[ControlChange]:
-    """Group claim and confirmation events by change_id, in order of first statement."""
+    """Group claim and confirmation events by change_id, in order of first statement (cached per dataset)."""
     grouped: dict[str, list[Event]] = {}
     for event in dataset.events:
         if event.is_control and event.change_id:

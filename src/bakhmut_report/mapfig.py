@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from functools import lru_cache
 
 from . import i18n
 from .analysis import Months
@@ -44,12 +45,29 @@ def short_name(settlement: Settlement) -> str:
     return settlement.name.split(" (")[0]
 
 
-def label_positions(settlements: list[Settlement], focus: Settlement) -> dict[str, str]:
-    """Greedy label placement at the initial zoom, biggest places first.
+class _Boxes:
+    """Placed label and marker boxes, bucketed in a coarse grid so overlap tests stay local."""
 
-    A place whose label fits nowhere without overlap gets none (its name stays in
-    the hover text); the focus city is always labelled.
-    """
+    CELL = 64.0
+
+    def __init__(self):
+        self.cells: dict[tuple[int, int], list[tuple]] = {}
+
+    def _keys(self, box):
+        x0, y0, x1, y1 = (int(v // self.CELL) for v in box)
+        return [(i, j) for i in range(x0, x1 + 1) for j in range(y0, y1 + 1)]
+
+    def add(self, box) -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(box)
+
+    def free(self, box) -> bool:
+        return not any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
+                       for key in self._keys(box) for o in self.cells.get(key, ()))
+
+
+@lru_cache(maxsize=16)
+def _label_positions(settlements: tuple[Settlement, ...], focus: Settlement) -> tuple[tuple[str, str], ...]:
     lon_range, lat_range = view_ranges(focus)
     ky = MAP_HEIGHT / (lat_range[1] - lat_range[0])
     kx = ky * math.cos(math.radians(focus.lat))
@@ -57,8 +75,10 @@ def label_positions(settlements: list[Settlement], focus: Settlement) -> dict[st
     def xy(s: Settlement) -> tuple[float, float]:
         return (s.lon - lon_range[0]) * kx, (lat_range[1] - s.lat) * ky
 
-    taken = [(x - 6, y - 6, x + 6, y + 6) for x, y in map(xy, settlements)]
-    chosen = {}
+    taken = _Boxes()
+    for x, y in map(xy, settlements):
+        taken.add((x - 6, y - 6, x + 6, y + 6))
+    chosen = []
     for s in sorted(settlements, key=lambda s: (s.settlement_id != focus.settlement_id, -s.population, s.name)):
         x, y = xy(s)
         w, h = 6.2 * len(short_name(s)), 13
@@ -70,16 +90,22 @@ def label_positions(settlements: list[Settlement], focus: Settlement) -> dict[st
             "top right": (x + 4, y - 6 - h, x + 4 + w, y - 6),
             "bottom left": (x - 4 - w, y + 6, x - 4, y + 6 + h),
         }
-        free = [p for p in LABEL_POSITIONS
-                if not any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3]
-                           for b in [boxes[p]] for o in taken)]
-        if not free and s.settlement_id != focus.settlement_id:
-            chosen[s.settlement_id] = ""
-            continue
-        position = free[0] if free else "top center"
-        chosen[s.settlement_id] = position
-        taken.append(boxes[position])
-    return chosen
+        position = next((p for p in LABEL_POSITIONS if taken.free(boxes[p])), None)
+        if position is None and s.settlement_id == focus.settlement_id:
+            position = "top center"
+        chosen.append((s.settlement_id, position or ""))
+        if position:
+            taken.add(boxes[position])
+    return tuple(chosen)
+
+
+def label_positions(settlements: list[Settlement], focus: Settlement) -> dict[str, str]:
+    """Greedy label placement at the initial zoom, biggest places first.
+
+    A place whose label fits nowhere without overlap gets none ('': its name stays
+    in the hover text); the focus city is always labelled.
+    """
+    return dict(_label_positions(tuple(settlements), focus))
 
 
 def _plotly_text(text: str) -> str:

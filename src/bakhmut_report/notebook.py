@@ -4,25 +4,25 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-import nbformat
-
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "bakhmut.ipynb"
 LIVE_ONLY = "live-only"  # cells for JupyterLab only: live widgets, never in the static report
 INJECTED_ID = "injected-parameters"
 
 
-def read(path: Path = NOTEBOOK) -> nbformat.NotebookNode:
+def read(path: Path = NOTEBOOK):
+    import nbformat  # imported here: a cache-hit render never needs it
+
     return nbformat.read(path, as_version=4)
 
 
-def for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def for_report(nb):
     """A copy without the live-only cells: the static report runs no widget code."""
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if LIVE_ONLY not in c.get("metadata", {}).get("tags", [])]
     return nb
 
 
-def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def normalize(nb):
     """Drop what differs between runs: timings, papermill's random cell id, paths."""
     papermill = nb.metadata.get("papermill")
     if papermill is not None:
@@ -41,6 +41,8 @@ def normalize(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def write(nb: nbformat.NotebookNode) -> str:
+def write(nb) -> str:
     """Serialised notebook text (nbformat's stable layout)."""
+    import nbformat
+
     return nbformat.writes(nb) + "\n"

@@ -12,8 +12,10 @@ from .mapfig import HOLDER_ORDER, HOLDER_STYLE, MAP_DIV_ID, PLOTLY_CONFIG
 
 # Lists are capped so the page grows with settlements x months, not with the number of events
 # (a conflict-event export can have tens of thousands); claims and confirmations come first.
-MAX_MONTH_EVENTS = 30
-MAX_TABLE_ROWS = 400
+MAX_MONTH_EVENTS = 12
+MAX_TABLE_ROWS = 250
+MAX_CHANGE_ROWS = 250
+MAX_SOURCES = 400
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
 
@@ -213,10 +215,14 @@ def events_table(dataset: Dataset, language: str) -> str:
 def sources_section(dataset: Dataset, language: str) -> str:
     L = lambda key: i18n.label(language, key)  # noqa: E731
     items = []
-    for s in sorted(dataset.sources.values(), key=lambda s: (s.publisher.casefold(), s.source_id)):
+    ordered = sorted(dataset.sources.values(), key=lambda s: (s.publisher.casefold(), s.source_id))
+    for s in ordered[:MAX_SOURCES]:
         date = f" ({esc(s.date_published)})" if s.date_published else ""
         items.append(f'<li id="src-{esc(s.source_id)}">{esc(s.publisher)}{date}: {link(s.url, s.title)}</li>')
-    return f'<section class="bk-sources-section" id="sources"><h2>{esc(L("sources"))}</h2><ol>{"".join(items)}</ol></section>'
+    capped = (f'<p class="bk-note">{esc(L("list_capped").format(shown=len(items), total=len(ordered)))}</p>'
+              if len(ordered) > len(items) else "")
+    return (f'<section class="bk-sources-section" id="sources"><h2>{esc(L("sources"))}</h2>'
+            f'<ol>{"".join(items)}</ol>{capped}</section>')
 
 
 def claim_notes(dataset: Dataset, verdicts: list, language: str) -> dict[str, str]:
@@ -250,15 +256,17 @@ def changes_table(dataset: Dataset, changes: list, language: str) -> str:
                 f'</a>, {esc(event.statement_by or "")}')
 
     rows = []
-    for c in changes:
+    for c in changes[:MAX_CHANGE_ROWS]:
         rows.append(f'<tr><td>{esc(dataset.settlements[c.settlement_id].name)}</td>'
                     f'<td>{esc(c.holder_before)} → {esc(c.holder_after)}</td>'
                     f'<td>{statement(c.first_claim, L("no_claim"))}</td>'
                     f'<td>{statement(c.first_confirmation, L("not_confirmed"))}</td></tr>')
     head = "".join(f"<th scope=\"col\">{esc(L(k))}</th>" for k in ("col_settlement", "col_change", "col_claim",
                                                                    "col_confirmation"))
+    capped = (f'<p class="bk-note">{esc(L("list_capped").format(shown=len(rows), total=len(changes)))}</p>'
+              if len(changes) > len(rows) else "")
     return (f'<h3>{esc(L("changes"))}</h3><div class="bk-table-wrap"><table class="bk-changes">'
-            f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>{capped}')
 
 
 def method_section(dataset: Dataset, changes: list, language: str, basis: str) -> str:

@@ -150,8 +150,8 @@
         var s = byId[li.getAttribute("data-settlement")], when = data.labels.range_never;
         for (var i = 0; i < data.months.length; i++) {
           if (data.holders[i][s.index] !== "U") continue;
-          var hit = reach(i).filter(function (r) { return r.settlement.id === s.id; })[0];
-          if (hit && hit.km <= km) { when = data.monthNames[i]; break; }
+          var near = presence(i).some(function (r) { return distanceKm(s, r) <= km; });
+          if (near) { when = data.monthNames[i]; break; }
         }
         var b = li.querySelector("b");
         li.textContent = "";
