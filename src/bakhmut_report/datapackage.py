@@ -65,14 +65,97 @@ def load_descriptor(data_dir: Path) -> dict:
         raise DataError([Problem(f"data/{DESCRIPTOR}", None, None, None,
                                  f"not UTF-8 ({exc.reason} at byte {exc.start}): save it as UTF-8")]) from None
     try:
-        return json.loads(text)
+        descriptor = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError([Problem(f"data/{DESCRIPTOR}", exc.lineno, None, None,
                                  f"invalid JSON: {exc.msg} (column {exc.colno})")]) from None
+    except (RecursionError, ValueError):  # ValueError: an integer of more than 4300 digits
+        raise DataError([Problem(f"data/{DESCRIPTOR}", None, None, None,
+                                 "invalid JSON: nested too deeply or a number too long")]) from None
+    check_descriptor(descriptor)
+    return descriptor
+
+
+TABLES = ("sources", "settlements", "events", "article", "article_claims")  # what Dataset.load reads
+FIELD_TYPES = ("string", "integer", "number", "date", "list")
+CONSTRAINT_TYPES = {"required": (bool,), "unique": (bool,), "enum": (list,), "pattern": (str,),
+                    "maxLength": (int,), "minimum": (int, float), "maximum": (int, float)}
+
+
+def check_descriptor(descriptor: Any) -> None:
+    """Check the parts of datapackage.json the loader relies on.
+
+    A damaged descriptor (a wrong type, a missing key, a bad pattern, a foreign
+    key to nowhere) is then reported as a DataError naming the place, instead
+    of crashing the loader. Field types are trusted once present: changing one
+    is a change of the schema, not damage.
+    """
+    def check(ok: bool, where: str, what: str) -> None:
+        if not ok:
+            raise DataError([Problem(f"data/{DESCRIPTOR}", None, None, None,
+                                     f"{where} {what}: restore the file (git checkout data/{DESCRIPTOR})")])
+
+    def is_a(value: Any, *kinds: type) -> bool:
+        return isinstance(value, kinds) and (bool in kinds or not isinstance(value, bool))
+
+    check(isinstance(descriptor, dict) and is_a(descriptor.get("resources"), list), "the top level",
+          'must be an object with a "resources" list')
+    resources = descriptor["resources"]
+    for i, resource in enumerate(resources):
+        check(isinstance(resource, dict) and is_a(resource.get("name"), str) and is_a(resource.get("path"), str),
+              f"resources[{i}]", 'must be an object with a "name" and a "path"')
+    columns = {}  # resource name -> its field names
+    for i, resource in enumerate(resources):
+        if "schema" not in resource:
+            continue
+        schema, where = resource["schema"], f"resources[{i}] ({resource['name']})"
+        check(isinstance(schema, dict) and is_a(schema.get("fields"), list) and bool(schema["fields"]),
+              f"{where}.schema", 'must be an object with a non-empty "fields" list')
+        for j, spec in enumerate(schema["fields"]):
+            at = f"{where}.schema.fields[{j}]"
+            check(isinstance(spec, dict) and is_a(spec.get("name"), str) and is_a(spec.get("description"), str)
+                  and spec.get("type") in FIELD_TYPES and is_a(spec.get("delimiter", ","), str)
+                  and spec.get("delimiter", ",") != "", at,
+                  f"needs a name, a description and a type ({', '.join(FIELD_TYPES)})")
+            cons = spec.get("constraints", {})
+            check(isinstance(cons, dict) and all(is_a(cons[k], *kinds) for k, kinds in CONSTRAINT_TYPES.items()
+                                                 if k in cons)
+                  and all(is_a(item, str) for item in cons.get("enum", [])), f"{at}.constraints",
+                  "has a constraint of the wrong type")
+            try:
+                re.compile(cons.get("pattern", ""))
+            except re.error as exc:
+                check(False, f"{at}.constraints.pattern", f"is not a regular expression ({exc})")
+        columns[resource["name"]] = [spec["name"] for spec in schema["fields"]]
+    missing = [t for t in TABLES if t not in columns]
+    check(not missing, "resources", f"lacks the table{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+    for resource in resources:
+        keys = [resource.get("x-listForeignKeys", []), resource.get("schema", {}).get("foreignKeys", [])]
+        check(all(is_a(k, list) for k in keys), resource["name"], "foreign keys must be lists")
+        for fk in keys[0] + keys[1]:
+            ref = fk.get("reference") if isinstance(fk, dict) else None
+            check(isinstance(ref, dict) and _first_name(fk.get("fields")) in columns.get(resource["name"], [])
+                  and _first_name(ref.get("fields")) in columns.get(str(ref.get("resource")), []),
+                  f"{resource['name']} foreign key {json.dumps(fk)[:80]}", "must name fields that exist")
+    article = next(r for r in resources if r["name"] == "article")
+    extra = article.get("x-article")
+    check(isinstance(extra, dict) and bool(re.fullmatch(r"\d{4}-\d{2}", str(extra.get("date")))),
+          "the article resource", 'needs "x-article": {"date": "YYYY-MM"}')
+
+
+def _first_name(value: Any) -> str | None:
+    """A key's field: the name, or the first of a list of names (as the loader reads it)."""
+    if isinstance(value, list) and value:
+        value = value[0]
+    return value if isinstance(value, str) else None
 
 
 def _read_records(raw: bytes, table: Table, problems: list[Problem]) -> list[tuple[int, list[str]]]:
     """CSV records with the physical line each starts on; decoding problems reported."""
+    head = raw[:200]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (head and head.count(b"\x00") * 4 >= len(head)):
+        _problem(problems, table, 1, None, None, "is UTF-16 or UTF-32 encoded: save the file as UTF-8")
+        return []
     if raw.startswith(b"\xef\xbb\xbf"):
         _problem(problems, table, 1, None, None, "starts with a byte-order mark (BOM): save as UTF-8 without BOM")
         raw = raw[3:]
@@ -95,7 +178,13 @@ def _read_records(raw: bytes, table: Table, problems: list[Problem]) -> list[tup
             records.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
-        _problem(problems, table, start, None, None, f"malformed CSV ({exc}): check the quoting on this line")
+        if "field larger than field limit" in str(exc):
+            message = (f"a field longer than {csv.field_size_limit()} characters starts here: usually a quote "
+                       'opened and never closed (write "" for a quote inside a quoted field)')
+        else:
+            message = f"malformed CSV ({exc}): check the quoting on this line"
+        _problem(problems, table, start, None, None, message)
+        table.readable = False  # rows after this are lost: do not report their foreign keys as missing
     return records
 
 
@@ -108,7 +197,9 @@ def _convert(value: str, spec: dict) -> tuple[Any, str | None]:
     if kind == "string":
         return value, None
     if kind == "integer":
-        if re.fullmatch(r"-?\d+", value):
+        if re.fullmatch(r"-?[0-9]+", value):
+            if len(value) > 18:  # also keeps int() clear of its 4300-digit limit
+                return None, "a whole number of at most 18 digits"
             return int(value), None
         return None, "a whole number (digits only, no separators)"
     if kind == "number":

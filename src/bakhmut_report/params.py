@@ -17,6 +17,7 @@ from .errors import ParameterError, did_you_mean
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DATA_WINDOW = ("2022-02", "2024-12")
+MAX_DEPTH = 10  # nesting levels a parameters file may have (it needs 1)
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,11 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
     seen: set = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
+        if not isinstance(key, (str, int, float, bool, type(None))):  # e.g. "? [a, b]": unhashable
+            raise ParameterError(f"line {key_node.start_mark.line + 1}: a key must be a plain name, "
+                                 f"not a {type(key).__name__}")
         if key in seen:
-            raise ParameterError(f"line {key_node.start_mark.line + 1}: the key {key!r} appears twice; keep one")
+            raise ParameterError(f"line {key_node.start_mark.line + 1}: the key {_shown(key)} appears twice; keep one")
         seen.add(key)
     return loader.construct_mapping(node)
 
@@ -90,9 +94,14 @@ _SafeStringDateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING
 def parse_yaml(text: str, origin: str) -> Any:
     """Parse YAML safely (no object construction, no aliases); errors become ParameterError."""
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=_SafeStringDateLoader):
             if isinstance(event, yaml.AliasEvent):
                 raise ParameterError(f"{origin}: YAML aliases (*{event.anchor}) are not allowed; write the value out")
+            depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+            if depth > MAX_DEPTH:  # stop early: PyYAML's scanner slows down quadratically with nesting
+                raise ParameterError(f"{origin}: not valid YAML (nested too deeply); parameters are "
+                                     "flat key: value pairs")
         return yaml.load(text, Loader=_SafeStringDateLoader)  # noqa: S506 - a SafeLoader subclass
     except ParameterError as exc:
         raise ParameterError(f"{origin}: {exc}") if not str(exc).startswith(origin) else exc
@@ -101,8 +110,10 @@ def parse_yaml(text: str, origin: str) -> Any:
         where = f"{origin}:{mark.line + 1}" if mark else origin
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ParameterError(f"{where}: not valid YAML ({problem})") from None
-    except (ValueError, RecursionError) as exc:
-        raise ParameterError(f"{origin}: not valid YAML ({exc.__class__.__name__})") from None
+    except RecursionError:
+        raise ParameterError(f"{origin}: not valid YAML (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise ParameterError(f"{origin}: a value cannot be read ({str(exc).split(':')[0]})") from None
 
 
 def read_params_file(path: Path | str) -> dict:
@@ -135,15 +146,19 @@ def parse_override(item: str) -> tuple[str, Any]:
     return key, _coerce(spec, raw.strip(), from_text=True)
 
 
+def _shown(value: Any) -> str:
+    """repr() for messages, cut short: a hostile value may be megabytes long."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _coerce(spec: Parameter, value: Any, from_text: bool = False) -> Any:
-    bad = ParameterError(f"{spec.name}: {value!r} is not allowed; use {spec.describe_allowed()} "
+    bad = ParameterError(f"{spec.name}: {_shown(value)} is not allowed; use {spec.describe_allowed()} "
                          f"(default {spec.default!r})")
-    if spec.type is str:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise bad
-        return str(value)
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):  # lists, dates, !!binary bytes
         raise bad
+    if spec.type is str:
+        return str(value)
     if spec.type is float:
         try:
             number = float(value)
@@ -157,8 +172,8 @@ def _coerce(spec: Parameter, value: Any, from_text: bool = False) -> Any:
             return int(value)
         if isinstance(value, int):
             return value
-        if from_text and isinstance(value, str) and re.fullmatch(r"-?\d+", value.replace("_", "")):
-            return int(value.replace("_", ""))
+        if from_text and isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,18}", value.replace("_", "")):
+            return int(value.replace("_", ""))  # bounded: int() refuses more than 4300 digits
         raise bad
     return value
 
@@ -167,7 +182,7 @@ def validate(raw: dict) -> dict:
     """Full, typed parameters: defaults filled, every value and rule checked."""
     for key in raw:
         if not isinstance(key, str) or key not in BY_NAME:
-            raise ParameterError(f"unknown parameter {key!r}.{did_you_mean(str(key), BY_NAME)} "
+            raise ParameterError(f"unknown parameter {_shown(key)}.{did_you_mean(str(key), BY_NAME)} "
                                  f"Valid parameters: {', '.join(BY_NAME)}")
     params = dict(DEFAULTS)
     for key, value in raw.items():
@@ -175,12 +190,12 @@ def validate(raw: dict) -> dict:
         value = _coerce(spec, value)
         allowed = f"use {spec.describe_allowed()} (default {spec.default!r})"
         if spec.choices and value not in spec.choices:
-            raise ParameterError(f"{key}: {value!r} is not allowed; {allowed}."
+            raise ParameterError(f"{key}: {_shown(value)} is not allowed; {allowed}."
                                  f"{did_you_mean(str(value), map(str, spec.choices))}")
         if spec.month and not (MONTH.match(value) and DATA_WINDOW[0] <= value <= DATA_WINDOW[1]):
-            raise ParameterError(f"{key}: {value!r} is not allowed; {allowed}")
+            raise ParameterError(f"{key}: {_shown(value)} is not allowed; {allowed}")
         if spec.minimum is not None and not spec.minimum <= value <= spec.maximum:
-            raise ParameterError(f"{key}: {value!r} is out of range; {allowed}")
+            raise ParameterError(f"{key}: {_shown(value)} is out of range; {allowed}")
         if spec.name == "title" and len(value) > 200:
             raise ParameterError("title: at most 200 characters")
         params[key] = value

@@ -6,6 +6,7 @@ problems are collected and raised together.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .control import WAR_START, control_changes
 from .dataset import Dataset
@@ -148,6 +149,16 @@ CLAIM_ARGUMENTS = {  # the arguments each check needs; values naming settlements
     "not_checkable": {"why_en", "why_nl"},
 }
 SETTLEMENT_ARGUMENTS = {"settlement", "after", "before"}
+ARGUMENT_FORMS = {  # arguments the checks compute with: (pattern, what to write)
+    "months": (r"[0-9]{1,4}", "a whole number of months"),
+    "days": (r"[0-9]{1,5}", "a whole number of days"),
+    "sides": (r"[0-4]", "a number of sides from 0 to 4"),
+    "advance_km": (r"[0-9]{1,4}(\.[0-9]+)?", "a distance in km such as 15 or 7.5"),
+    "radius_km": (r"[0-9]{1,4}(\.[0-9]+)?", "a distance in km such as 30 or 7.5"),
+    "side": (r"UA|RU", "UA or RU"),
+    "holder": (r"UA|RU", "UA or RU"),
+    "month": (r"\d{4}-(0[1-9]|1[0-2])", "a month YYYY-MM"),
+}
 
 
 def _check_claims(dataset: Dataset, problems: list[Problem]) -> None:
@@ -163,6 +174,10 @@ def _check_claims(dataset: Dataset, problems: list[Problem]) -> None:
             problems.append(Problem(claims_file, claim.line, "arguments", ";".join(f"{k}={v}" for k, v in claim.arguments.items()),
                                     f"check {claim.check} needs {', '.join(sorted(missing))} (key=value items)"))
         for key, value in claim.arguments.items():
+            if key in ARGUMENT_FORMS and not re.fullmatch(ARGUMENT_FORMS[key][0], value):
+                problems.append(Problem(claims_file, claim.line, "arguments", f"{key}={value}",
+                                        f"{key} must be {ARGUMENT_FORMS[key][1]}"))
+                continue
             ids = value.split("|") if key == "cities" and claim.check == "artillery_reach_after_fall" else (
                 [value] if key in SETTLEMENT_ARGUMENTS else [])
             for sid in ids:
