@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -92,8 +93,7 @@ class LabServer:
         for name in ("config", "data", "runtime", "ipython"):
             (self.home / name).mkdir(parents=True, exist_ok=True)
         env.update(JUPYTER_CONFIG_DIR=str(self.home / "config"), JUPYTER_DATA_DIR=str(self.home / "data"),
-                   JUPYTER_RUNTIME_DIR=str(self.home / "runtime"), IPYTHONDIR=str(self.home / "ipython"),
-                   JUPYTER_PLATFORM_DIRS="1", PYDEVD_DISABLE_FILE_VALIDATION="1")
+                   JUPYTER_RUNTIME_DIR=str(self.home / "runtime"), IPYTHONDIR=str(self.home / "ipython"))
         env.pop("BAKHMUT_DATA_DIR", None)
         env.pop("JUPYTER_TOKEN", None)
         return env
@@ -111,7 +111,7 @@ class LabServer:
             # safety net if the test process is killed hard: idle kernel culled, then the server exits
             "--MappingKernelManager.cull_idle_timeout=900", "--MappingKernelManager.cull_interval=60",
             "--ServerApp.shutdown_no_activity_timeout=900",
-        ]
+        ] + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
 
     def start(self, timeout: float = 90) -> "LabServer":
         settings = self.home / "config" / "lab" / "user-settings"
@@ -164,7 +164,12 @@ class LabServer:
                             self._kernels.setdefault(child.pid, child)
             except psutil.NoSuchProcess:
                 pass
-        return [p for p in self._kernels.values() if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        alive = []
+        for process in self._kernels.values():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(process)
+        return alive
 
     def stop(self, timeout: float = 20) -> list[int]:
         """Terminate the server (it shuts its kernels down), kill what is left; returns pids that had to be killed."""
@@ -183,7 +188,7 @@ class LabServer:
                 self.proc.kill()
                 self.proc.wait(10)
         kernels = list(self._kernels.values())
-        gone, alive = psutil.wait_procs(kernels, timeout=10)
+        _, alive = psutil.wait_procs(kernels, timeout=10)
         for process in alive:
             with contextlib.suppress(psutil.NoSuchProcess):
                 killed.append(process.pid)
@@ -204,7 +209,18 @@ class LabServer:
 # cell (the live-only `report.explore()` cell) and summarises what a month step changes.
 HELPERS_JS = r"""
 (labels) => {
-  const H = window.__bk = {labels};
+  const H = window.__bk = {labels, panel: window.jupyterapp.shell.currentWidget};
+  H.kernelStatus = () => {
+    const session = H.panel.sessionContext.session;
+    return session && session.kernel ? session.kernel.status : 'none';
+  };
+  // The kernel sends a step's updates (map, month label, then the panes) between a busy and an
+  // idle status on the same channel, and the page applies them in order: once the month label
+  // shows the new month and the kernel is idle again, every update of that step has landed.
+  H.settledAt = (month) => {
+    const s = H.state();
+    return !!s && s.month === month && H.kernelStatus() === 'idle';
+  };
   H.cell = () => {
     const cells = document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-CodeCell');
     return cells.length ? cells[cells.length - 1] : null;
@@ -293,24 +309,78 @@ KERNEL_STATUS_JS = """
 """
 
 RUN_ALL_JS = """
-async () => {
-  const app = window.jupyterapp;
-  const ok = await app.commands.execute('notebook:run-all-cells');
+async (timeoutMs) => {
+  const run = window.jupyterapp.commands.execute('notebook:run-all-cells');
+  const late = new Promise((_, reject) => setTimeout(
+    () => reject(new Error(`Run All Cells did not finish within ${timeoutMs} ms`)), timeoutMs));
+  const ok = await Promise.race([run, late]);
   return ok === undefined ? true : ok;
 }
 """
 
 CELL_ERRORS_JS = """
-() => [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"], .jp-NotebookPanel .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]')]
-        .map(e => e.innerText.slice(0, 2000))
+() => {
+  const out = [];
+  for (const cell of window.jupyterapp.shell.currentWidget.content.widgets) {
+    if (cell.model.type !== 'code') continue;
+    const outputs = cell.model.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs.get(i).toJSON();
+      if (o.output_type === 'error') out.push(`${o.ename}: ${o.evalue}\\n${(o.traceback || []).join('\\n')}`);
+    }
+    if (cell.model.executionCount === null) out.push(`not run: ${cell.model.sharedModel.getSource().slice(0, 80)}`);
+  }
+  return out;
+}
 """
 
 EXPLORER_READY_JS = """
 () => {
-  const s = window.__bk && window.__bk.state();
-  if (!s || s.traces.length < 5 || !s.slider || !s.month) return false;
-  const b = s.baseLayers;
-  return b.land > 0 && b.countries > 0;
+  const H = window.__bk;
+  const s = H && H.state();
+  if (s && s.traces.length >= 5 && s.slider && s.month && s.baseLayers.land > 0 && s.baseLayers.countries > 0)
+    return 'ready';
+  // A map drawn without traces while the kernel is idle never recovers (see EMPTY_MAP): give up early.
+  const plot = H && H.parts().plot;
+  if (plot && plot.data && plot.data.length === 0 && H.kernelStatus() === 'idle') {
+    H.emptySince = H.emptySince || performance.now();
+    if (performance.now() - H.emptySince > 10000) return 'empty';
+  } else {
+    H.emptySince = null;
+  }
+  return false;
+}
+"""
+
+EMPTY_MAP = """\
+The live explorer's map (the FigureWidget) was drawn empty — no traces, plotly's default
+height and topojsonURL — and stays empty: its model never received the figure.
+Cause (reproduced by delaying the widget's ESM by 2.5 s in the page): anywidget 0.11.0 rejects a
+model's `ready` 2 s after creation (AbortSignal.timeout(2000) in its Runtime) and its
+_handle_comm_msg awaits `ready`, so when plotly's 5 MB widget ESM takes longer than 2 s to load
+(a busy 2-core machine) every comm update to that FigureWidget — _widget_data, _widget_layout,
+_config, and every later restyle — is dropped; plotly's FigureView reads the data only once at render.
+Proposed fix (package): in bakhmut_report/explorer.py observe the figure's _js2py_traceDeltas (each
+view reports its traces after drawing) and, if it reports fewer traces than the figure has, build a
+new FigureWidget and swap it into the explorer's VBox. Upstream: anywidget should not drop comm
+updates after its 2 s initialisation timeout."""
+
+EXPLORER_DIAGNOSTICS_JS = """
+() => {
+  const H = window.__bk;
+  if (!H) return 'helpers not installed';
+  const p = H.parts();
+  const out = {found: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, !!v])),
+               plots: document.querySelectorAll('.js-plotly-plot').length};
+  if (p.cell) out.output = p.cell.querySelector('.jp-OutputArea').innerText.slice(0, 600);
+  if (p.plot) {
+    out.traces = p.plot.data ? p.plot.data.length : null;
+    out.baseLayers = H.baseLayers(p.plot);
+    out.size = [p.plot.clientWidth, p.plot.clientHeight];
+    out.topojsonURL = p.plot._context && p.plot._context.topojsonURL;
+  }
+  out.sliders = p.cell ? [...p.cell.querySelectorAll('.widget-hslider')].map(H.label) : [];
+  return JSON.stringify(out);
 }
 """
 
@@ -377,9 +447,18 @@ class LabPage:
             raise TimeoutError(f"{what} (waited {timeout:.0f} s): {error}\n{self.diagnostics()}") from error
 
     def diagnostics(self) -> str:
-        with contextlib.suppress(Exception):
+        try:
             status = self.page.evaluate(KERNEL_STATUS_JS)
-        return (f"kernel: {locals().get('status', '?')}\nconsole: {self.traffic.console[-15:]}\n"
+        except Exception as error:  # the page may be gone
+            status = f"? ({error})"
+        try:
+            explorer = self.page.evaluate(EXPLORER_DIAGNOSTICS_JS)
+        except Exception as error:
+            explorer = f"? ({error})"
+        with contextlib.suppress(Exception):
+            self.page.screenshot(path=str(self.server.home / "failure.png"))
+        return (f"kernel: {status}\nexplorer: {explorer}\nscreenshot: {self.server.home / 'failure.png'}\n"
+                f"console: {self.traffic.console[-15:]}\n"
                 f"failed requests: {self.traffic.failed[-10:]}\nserver log:\n{self.server.log_tail(3000)}")
 
     def open(self, timeout: float = 60) -> "LabPage":
@@ -392,13 +471,16 @@ class LabPage:
 
     def run_all(self, timeout: float = 90) -> "LabPage":
         """Run > Run All Cells (the command behind the menu item), then wait for the explorer."""
-        self.page.evaluate(RUN_ALL_JS)
+        ok = self.page.evaluate(RUN_ALL_JS, timeout * 1000)
         errors = self.page.evaluate(CELL_ERRORS_JS)
-        if errors:
-            raise AssertionError("a notebook cell failed:\n" + "\n---\n".join(errors))
+        if errors or not ok:
+            text = re.sub(r"\x1b\[[0-9;]*m", "", "\n---\n".join(errors))  # no ANSI colours
+            raise AssertionError(f"Run All Cells failed ({ok=}):\n{text}")
         self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").last.scroll_into_view_if_needed()
-        self.wait_for(EXPLORER_READY_JS, "the live explorer (FigureWidget map and widgets) did not render",
-                      timeout, polling=200)
+        state = self.wait_for(EXPLORER_READY_JS, "the live explorer (FigureWidget map and widgets) did not render",
+                              timeout, polling=200)
+        if state == "empty":
+            raise AssertionError(f"{EMPTY_MAP}\n{self.diagnostics()}")
         self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").last \
             .locator(".js-plotly-plot").scroll_into_view_if_needed()
         return self
@@ -415,10 +497,14 @@ class LabPage:
     def press(self, key: str, expect_month: str, timeout: float = 30) -> dict:
         """Press a key on the month slider (a real key press) and wait until the month label shows it."""
         self.month_handle().press(key)
-        self.wait_for("(m) => { const s = window.__bk.state(); return s && s.month === m; }",
-                      f"the month label did not become {expect_month!r} after {key}", timeout,
-                      arg=expect_month)
+        self.wait_month(expect_month, timeout)
         return self.state()
+
+    def wait_month(self, month_name: str, timeout: float = 30) -> None:
+        """Wait until the month label shows ``month_name`` and the kernel has sent all of the step."""
+        self.wait_for("(m) => window.__bk.settledAt(m)",
+                      f"the month label did not become {month_name!r} (with the kernel idle)", timeout,
+                      arg=month_name)
 
     def timed_step(self, key: str, timeout: float = 30) -> float:
         """Milliseconds from the key event (dispatched in the page) to the map's marker DOM changing."""
@@ -446,81 +532,72 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
-def step_months() -> tuple[str, str]:
-    """Two neighbouring months around the initial one between which the map's markers differ."""
-    from bakhmut_report import mapfig, params
+def default_report():
+    """The report with the notebook's default parameters, as the kernel builds it."""
+    from bakhmut_report import params
     from bakhmut_report.dataset import Dataset
     from bakhmut_report.report import Report
 
-    report = Report(dict(params.DEFAULTS), Dataset.load())
-    months = report.months
-    positions = mapfig.label_positions(months.settlements, report.focus)
+    return Report(dict(params.DEFAULTS), Dataset.load())
 
-    def markers(month):
-        return [mapfig.holder_trace_data(months, month, h, report.language, positions)["text"]
-                for h in mapfig.HOLDER_ORDER]
 
-    start = months.months.index(report.params["initial_month"])
-    for index in range(start, len(months.months) - 1):
-        if markers(months.months[index]) != markers(months.months[index + 1]):
-            return months.months[index], months.months[index + 1]
-    raise LookupError("no month after the initial one changes the map")
+def marker_traces(report, month: str) -> list[dict]:
+    """What the explorer's traces 1..3 (UA, RU, contested) hold at ``month``."""
+    from bakhmut_report import mapfig
+
+    positions = mapfig.label_positions(report.months.settlements, report.focus)
+    return [mapfig.holder_trace_data(report.months, month, holder, report.language, positions)
+            for holder in mapfig.HOLDER_ORDER]
+
+
+def changing_step(report) -> int:
+    """Index of the first month from the initial one on whose next month the markers differ."""
+    months = report.months.months
+    for index in range(months.index(report.params["initial_month"]), len(months) - 1):
+        texts = [[t["text"] for t in marker_traces(report, months[i])] for i in (index, index + 1)]
+        if texts[0] != texts[1]:
+            return index
+    raise LookupError("no month after the initial one changes the map's markers")
 
 
 def measure_lab_month_step(runs: int = 15, warmup: int = 3) -> list[float]:
-    """Milliseconds from a month-slider key press to the updated map in the DOM, ``runs`` steps.
+    """Milliseconds from a month-slider key press to the updated map in the DOM, for ``runs`` steps.
 
-    Steps alternate between two neighbouring months whose markers differ
-    (ArrowRight, ArrowLeft, ...), so every step must change the map; the first
-    ``warmup`` steps are not counted.
+    The steps alternate (ArrowRight, ArrowLeft, ...) between two neighbouring
+    months whose markers differ, so every step must change the map; the first
+    ``warmup`` steps are not counted. After each step the month label must show
+    the new month before the next step starts, so steps never overlap.
     """
     from playwright.sync_api import sync_playwright
 
     from bakhmut_report import i18n
 
-    before, after = step_months()
-    labels = explorer_labels()
-    initial = __import__("bakhmut_report.params", fromlist=["DEFAULTS"]).DEFAULTS["initial_month"]
+    report = default_report()
+    months = report.months.months
+    start, low = months.index(report.params["initial_month"]), changing_step(report)
+
+    def name(index: int) -> str:
+        return i18n.month_name(report.language, months[index])
+
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
             with lab_session(browser) as (server, lab):
-                # walk from the initial month to `before`
-                from bakhmut_report.analysis import Months  # noqa: F401  (import check only)
-                keys = []
-                order = [m for m in _month_list()]
-                delta = order.index(before) - order.index(initial)
-                for i in range(abs(delta)):
-                    step = order.index(initial) + (i + 1) * (1 if delta > 0 else -1)
-                    lab.press("ArrowRight" if delta > 0 else "ArrowLeft",
-                              i18n.month_name(labels["language"], order[step]))
+                for index in range(start + 1, low + 1):  # walk to the lower of the two months
+                    lab.press("ArrowRight", name(index))
                 times = []
                 for i in range(warmup + runs):
-                    key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
-                    target = after if i % 2 == 0 else before
+                    key, target = ("ArrowRight", low + 1) if i % 2 == 0 else ("ArrowLeft", low)
                     ms = lab.timed_step(key)
-                    # the step is complete only when the kernel's panes followed too
-                    lab.wait_for("(m) => { const s = window.__bk.state(); return s && s.month === m; }",
-                                 f"month label {target}", 30,
-                                 arg=i18n.month_name(labels["language"], target))
+                    lab.wait_month(name(target))
                     if i >= warmup:
                         times.append(ms)
-                    keys.append(key)
                 foreign = lab.traffic.foreign()
                 if foreign:
                     raise AssertionError(f"requests left {LOCAL_HOST}: {foreign[:10]}")
                 return times
         finally:
             browser.close()
-
-
-def _month_list() -> list[str]:
-    from bakhmut_report import params
-    from bakhmut_report.analysis import Months  # noqa: F401
-    from bakhmut_report.dataset import Dataset
-    from bakhmut_report.report import Report
-
-    return Report(dict(params.DEFAULTS), Dataset.load()).months.months
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -537,5 +614,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(PROJECT / "src"))
     raise SystemExit(main())

@@ -39,3 +39,14 @@ def test_event_kind_filter(dataset):
 
 def test_geometry_served_by_jupyter_files_route():
     assert topojson_url() == "/files/data/geo/"
+
+
+def test_a_map_that_drew_empty_is_replaced(dataset):
+    """anywidget's 2 s load timeout can leave an empty view; the explorer swaps in a fresh map."""
+    explorer = Explorer(Report(dict(params.DEFAULTS), dataset))
+    first = explorer.figure
+    first._js2py_traceDeltas = {"trace_deltas": [{}] * len(first.data)}
+    assert explorer.figure is first  # drew fine: kept
+    first._js2py_traceDeltas = {"trace_deltas": []}
+    assert explorer.figure is not first and explorer.figure in explorer.widget.children
+    assert first not in explorer.widget.children

@@ -33,7 +33,6 @@ class Explorer:
 
     def __init__(self, report: Report):
         import ipywidgets as w
-        import plotly.graph_objects as go
 
         self.report = report
         self.language = report.language
@@ -60,9 +59,8 @@ class Explorer:
         self.events = w.HTML(layout=w.Layout(max_height="320px", overflow="auto"))
         self.reach = w.HTML(layout=w.Layout(max_height="320px", overflow="auto"))
         self.article = w.HTML(layout=w.Layout(max_height="320px", overflow="auto"))
-        fig = mapfig.figure(self.months, months[start], report.focus, self.language, self.range_km.value)
-        self.figure = go.FigureWidget(data=fig["data"], layout=fig["layout"])
-        self.figure._config = {**mapfig.PLOTLY_CONFIG, "topojsonURL": topojson_url()}
+        self._rebuilds = 0
+        self.figure = self._new_figure(months[start])
         self.slider.observe(lambda change: self.show_month(), "value")
         self.range_km.observe(lambda change: self.show_month(), "value")
         self.kinds.observe(lambda change: self.show_month(), "value")
@@ -75,6 +73,32 @@ class Explorer:
                               w.HBox([self.events, self.reach, self.article],
                                      layout=w.Layout(grid_gap="12px"))])
         self.show_month()
+
+    def _new_figure(self, month: str):
+        import plotly.graph_objects as go
+
+        fig = mapfig.figure(self.months, month, self.report.focus, self.language, self.range_km.value)
+        figure = go.FigureWidget(data=fig["data"], layout=fig["layout"])
+        figure._config = {**mapfig.PLOTLY_CONFIG, "topojsonURL": topojson_url()}
+        figure.observe(self._check_render, "_js2py_traceDeltas")  # each view reports its traces once drawn
+        return figure
+
+    def _check_render(self, change) -> None:
+        """Replace a map whose view drew without its traces.
+
+        anywidget 0.11 gives up on a widget whose ~5 MB of JavaScript takes over 2 s to load
+        (a busy machine) and then drops every update to it, leaving an empty map; a fresh
+        widget loads from the browser cache and draws. Upstream: manzt/anywidget#803.
+        """
+        deltas = change["new"]
+        if not deltas or change["owner"] is not self.figure or self._rebuilds >= 3:
+            return
+        if len(deltas.get("trace_deltas") or []) == len(self.figure.data):
+            return
+        self._rebuilds += 1
+        old, self.figure = self.figure, self._new_figure(self.month)
+        self.widget.children = tuple(self.figure if child is old else child for child in self.widget.children)
+        old.close()
 
     @property
     def month(self) -> str:
