@@ -45,8 +45,8 @@ def test_a_map_that_drew_empty_is_replaced(dataset):
     """anywidget's 2 s load timeout can leave an empty view; the explorer swaps in a fresh map."""
     explorer = Explorer(Report(dict(params.DEFAULTS), dataset))
     first = explorer.figure
-    first._js2py_traceDeltas = {"trace_deltas": [{}] * len(first.data)}
+    first._js2py_traceDeltas = {"trace_deltas": [{}] * len(first.data), "trace_edit_id": -1}
     assert explorer.figure is first  # drew fine: kept
-    first._js2py_traceDeltas = {"trace_deltas": []}
+    first._js2py_traceDeltas = {"trace_deltas": [], "trace_edit_id": -2}
     assert explorer.figure is not first and explorer.figure in explorer.widget.children
     assert first not in explorer.widget.children
