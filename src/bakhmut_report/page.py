@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import partial
 
 from . import i18n
 from .analysis import Months
@@ -44,7 +45,7 @@ def header(title: str, subtitle: str, meta: str) -> str:
 def article(dataset: Dataset, language: str, annotations: dict[str, str] | None = None) -> str:
     """The article by section; videos shown as references; ``annotations`` HTML per block id."""
     annotations = annotations or {}
-    L = lambda key: i18n.label(language, key)  # noqa: E731
+    L = partial(i18n.label, language)
     parts = [f'<section class="bk-article" id="article" lang="{esc(language)}">',
              f'<h2>{esc(L("article"))}</h2><p class="bk-note">{esc(L("article_note"))}</p>']
     for section in dataset.sections():
@@ -93,7 +94,7 @@ def shown_events(events: list[Event], limit: int) -> tuple[list[Event], int]:
 
 def month_event_list(dataset: Dataset, months: Months, initial: str, language: str) -> str:
     """The period's events by month (capped per month); report.js shows only the selected month's."""
-    L = lambda key: i18n.label(language, key)  # noqa: E731
+    L = partial(i18n.label, language)
     by_month: dict[str, list[Event]] = {m: [] for m in months.months}
     for event in dataset.events:
         if event.month in by_month:
@@ -121,7 +122,7 @@ def _month_item(dataset: Dataset, event: Event, initial: str, language: str, L) 
 
 
 def reach_list(months: Months, month: str, language: str, range_km: float) -> str:
-    L = lambda key: i18n.label(language, key)  # noqa: E731
+    L = partial(i18n.label, language)
     rows = []
     for r in months.reach(month):
         inside = r.inside(range_km)
@@ -132,7 +133,7 @@ def reach_list(months: Months, month: str, language: str, range_km: float) -> st
 
 
 def first_within_list(months: Months, language: str, range_km: float, min_population: int) -> str:
-    L = lambda key: i18n.label(language, key)  # noqa: E731
+    L = partial(i18n.label, language)
     rows = []
     firsts = months.first_month_within(range_km, min_population)
     for s in months.settlements:
@@ -150,7 +151,7 @@ def first_within_list(months: Months, language: str, range_km: float, min_popula
 def map_section(dataset: Dataset, months: Months, figure: dict, payload: dict, initial: str,
                 focus: Settlement, language: str, basis: str, range_km: float, min_population: int) -> str:
     """The map with its month slider, play button, range input and the month's lists."""
-    L = lambda key: i18n.label(language, key)  # noqa: E731
+    L = partial(i18n.label, language)
     index = months.months.index(initial)
     legend = "".join(
         f'<li><span class="bk-swatch bk-{h}" style="background:{HOLDER_STYLE[h]["color"]}"></span>'
@@ -187,7 +188,7 @@ def map_section(dataset: Dataset, months: Months, figure: dict, payload: dict, i
 
 def events_table(dataset: Dataset, language: str) -> str:
     """Every event with its sources; report.js makes it sortable and searchable."""
-    L = lambda key: i18n.label(language, key)  # noqa: E731
+    L = partial(i18n.label, language)
     head = "".join(
         f'<th scope="col" aria-sort="none"><button type="button" data-sort="{i}">{esc(L(key))}</button></th>'
         for i, key in enumerate(("col_date", "col_settlements", "col_kind", "col_event", "col_by", "col_sources")))
@@ -213,7 +214,7 @@ def events_table(dataset: Dataset, language: str) -> str:
 
 
 def sources_section(dataset: Dataset, language: str) -> str:
-    L = lambda key: i18n.label(language, key)  # noqa: E731
+    L = partial(i18n.label, language)
     items = []
     ordered = sorted(dataset.sources.values(), key=lambda s: (s.publisher.casefold(), s.source_id))
     for s in ordered[:MAX_SOURCES]:
@@ -229,7 +230,7 @@ def claim_notes(dataset: Dataset, verdicts: list, language: str) -> dict[str, st
     """Per article block: the claims made there with their verdicts and evidence links."""
     from .claims import VERDICT_LABELS
 
-    L = lambda key: i18n.label(language, key)  # noqa: E731
+    L = partial(i18n.label, language)
     by_block: dict[str, list[str]] = {}
     for v in verdicts:
         claim = v.claim
@@ -247,7 +248,7 @@ def claim_notes(dataset: Dataset, verdicts: list, language: str) -> dict[str, st
 
 def changes_table(dataset: Dataset, changes: list, language: str) -> str:
     """Every change of control with its first claim and first confirmation (who and when)."""
-    L = lambda key: i18n.label(language, key)  # noqa: E731
+    L = partial(i18n.label, language)
 
     def statement(event, missing: str) -> str:
         if event is None:
@@ -270,14 +271,14 @@ def changes_table(dataset: Dataset, changes: list, language: str) -> str:
 
 
 def method_section(dataset: Dataset, changes: list, language: str, basis: str) -> str:
-    L = lambda key: i18n.label(language, key)  # noqa: E731
+    L = partial(i18n.label, language)
     return (f'<section class="bk-method" id="method"><h2>{esc(L("method"))}</h2>'
             f'<p>{esc(L("method_text"))}</p><p>{esc(L("basis_" + basis))} {esc(L("month_rule"))}</p>'
             f'{changes_table(dataset, changes, language)}</section>')
 
 
 def citation(language: str, version: str, data_version: str, stamp: str) -> str:
-    L = lambda key: i18n.label(language, key)  # noqa: E731
+    L = partial(i18n.label, language)
     return (f'<section class="bk-cite" id="cite"><h2>{esc(L("how_to_cite"))}</h2>'
             f'<p>{esc(L("cite_text").format(version=version, data=data_version))}</p>'
             f'<p class="bk-meta">{esc(stamp)}</p></section>')
