@@ -68,3 +68,22 @@ def test_vendored_plotly_geo_bundle_is_the_version_plotly_py_writes_for():
     js, version = plotly_js()
     assert version == plotly_py_js_version() == "4.1.1"
     assert "scattergeo" in js and len(js) < 1_500_000
+
+
+def test_capped_table_keeps_every_event_the_page_links_to(dataset):
+    """With many events the table is capped, but never drops an event a link points at."""
+    from bakhmut_report import page
+    from bakhmut_report.report import Report
+
+    report = Report(dict(params.DEFAULTS), dataset)
+    html = "".join(part().html for part in (report.article, report.events_table, report.method))
+    old = page.MAX_TABLE_ROWS
+    page.MAX_TABLE_ROWS = 5
+    try:
+        capped = report.article().html + report.events_table().html + report.method().html
+    finally:
+        page.MAX_TABLE_ROWS = old
+    targets = set(re.findall(r'href="#(ev-[^"]+)"', capped))
+    rows = set(re.findall(r'<tr id="(ev-[^"]+)"', capped))
+    assert targets and targets <= rows
+    assert len(rows) < len(set(re.findall(r'<tr id="(ev-[^"]+)"', html)))

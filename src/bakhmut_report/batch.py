@@ -86,6 +86,11 @@ def run_batch(args) -> int:
             continue
         valid.setdefault(params_mod.variant_name(checked), checked)  # duplicates render once
     jobs = args.jobs or os.cpu_count() or 1
+    # Import the heavy toolchain once here; forked workers inherit it instead of each paying ~1 s.
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    from . import export, render  # noqa: F401
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(valid) or 1))) as pool:
         futures = [pool.submit(_render_one, p, args.out, args.force, args.data) for p in valid.values()]

@@ -84,12 +84,17 @@ def event_by(event: Event) -> str:
     return event.statement_by or ""
 
 
-def shown_events(events: list[Event], limit: int) -> tuple[list[Event], int]:
-    """At most ``limit`` events, control claims and confirmations first, in date order; and how many left out."""
+def shown_events(events: list[Event], limit: int, keep: frozenset[str] = frozenset()) -> tuple[list[Event], int]:
+    """At most ``limit`` events plus those in ``keep`` (linked from elsewhere on the page), in date order.
+
+    Claims and confirmations are chosen first; returns the events and how many were left out.
+    """
     if len(events) <= limit:
         return events, 0
-    keep = set(id(e) for e in sorted(events, key=lambda e: (not e.is_control, e.date, e.event_id))[:limit])
-    return [e for e in events if id(e) in keep], len(events) - limit
+    ranked = sorted(events, key=lambda e: (e.event_id not in keep, not e.is_control, e.date, e.event_id))
+    chosen = {e.event_id for e in ranked[:limit]} | {e.event_id for e in events if e.event_id in keep}
+    shown = [e for e in events if e.event_id in chosen]
+    return shown, len(events) - len(shown)
 
 
 def month_event_list(dataset: Dataset, months: Months, initial: str, language: str) -> str:
@@ -186,14 +191,14 @@ def map_section(dataset: Dataset, months: Months, figure: dict, payload: dict, i
 </section>"""
 
 
-def events_table(dataset: Dataset, language: str) -> str:
+def events_table(dataset: Dataset, language: str, linked: frozenset[str] = frozenset()) -> str:
     """Every event with its sources; report.js makes it sortable and searchable."""
     L = partial(i18n.label, language)
     head = "".join(
         f'<th scope="col" aria-sort="none"><button type="button" data-sort="{i}">{esc(L(key))}</button></th>'
         for i, key in enumerate(("col_date", "col_settlements", "col_kind", "col_event", "col_by", "col_sources")))
     rows = []
-    shown, left_out = shown_events(dataset.events, MAX_TABLE_ROWS)
+    shown, left_out = shown_events(dataset.events, MAX_TABLE_ROWS, linked)
     for e in shown:
         rows.append(
             f'<tr id="{esc(e.event_id)}"><td data-sort-key="{e.date.isoformat()}">'
@@ -244,6 +249,14 @@ def claim_notes(dataset: Dataset, verdicts: list, language: str) -> dict[str, st
             f'<q>{esc(text)}</q> — {esc(v.explanation(language))}{evidence}</li>')
     return {block: f'<aside class="bk-claims" aria-label="{esc(L("claim"))}"><ul>{"".join(items)}</ul></aside>'
             for block, items in by_block.items()}
+
+
+def linked_events(changes: list, verdicts: list) -> frozenset[str]:
+    """Event ids the page links to (claim evidence, the changes table): the event table keeps them."""
+    ids = {eid for v in verdicts for eid in v.events}
+    for c in changes[:MAX_CHANGE_ROWS]:
+        ids |= {e.event_id for e in (c.first_claim, c.first_confirmation) if e is not None}
+    return frozenset(ids)
 
 
 def changes_table(dataset: Dataset, changes: list, language: str) -> str:

@@ -95,7 +95,9 @@ class Report:
                      {"application/vnd.plotly.v1+json": lab_figure})
 
     def events_table(self) -> Block:
-        return Block(page.events_table(self.dataset, self.language), f"Events: {len(self.dataset.events)} rows")
+        linked = page.linked_events(control_changes(self.dataset), self.verdicts)
+        return Block(page.events_table(self.dataset, self.language, linked),
+                     f"Events: {len(self.dataset.events)} rows")
 
     def sources(self) -> Block:
         """Sources, then how to cite with the data version and parameters."""
