@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -957,131 +958,152 @@ def verdict(ok) -> str:
     return "n/a" if ok is None else ("yes" if ok else "**NO**")
 
 
+def _rows_render(results: dict, row: Callable[..., None]) -> None:
+    """Rows 1a and 1b: the default render against the toolchain floor and the naive pipeline."""
+    rd = results.get("render", {})
+    m = rd.get("median_s", {})
+    if m:
+        r, f, n = m.get("render"), m.get("floor"), m.get("naive")
+        cpu = rd.get("median_cpu_s", {})
+        rc, fc, nc = cpu.get("render"), cpu.get("floor"), cpu.get("naive")
+        row("1a. Default render (fresh process, --force)", fmt_s(r), f"toolchain floor {fmt_s(f)}",
+            (f"{r / f:.2f}× (CPU {rc / fc:.2f}×)" if rc and fc else f"{r / f:.2f}×") if r and f else "—", "≤ 1.3× floor", (r / f <= 1.3) if r and f else None,
+            gap=f"{r - 1.3 * f:.2f} s over 1.3 × floor ({1.3 * f:.2f} s)" if r and f else "")
+        row("1b. Default render vs naive two-CLI pipeline", fmt_s(r), f"papermill + nbconvert CLIs {fmt_s(n)}",
+            (f"{n / r:.1f}× faster (CPU {nc / rc:.1f}×)" if rc and nc else f"{n / r:.1f}× faster") if r and n else "—",
+            "≥ 2× faster", (n / r >= 2) if r and n else None,
+            gap=f"{r - n / 2:.2f} s over half the naive time ({n / 2:.2f} s)" if r and n else "")
+
+
+def _rows_cache(results: dict, row: Callable[..., None]) -> None:
+    """Row 2: the cache-hit re-render against the CLI start-up."""
+    c = results.get("cache", {}).get("median_s", {})
+    if c:
+        hit = c.get("cache_hit")
+        row("2. Cache-hit re-render (fresh process)", fmt_s(hit), f"`bakhmut-report params` {fmt_s(c.get('cli_floor'))}",
+            f"{hit / c['cli_floor']:.2f}×" if hit and c.get("cli_floor") else "—", "≤ 0.5 s",
+            (hit <= 0.5 and results["cache"]["all_cache_hits"]) if hit else None,
+            gap=f"{hit - 0.5:.2f} s over 0.5 s" if hit else "")
+
+
+def _rows_batch(results: dict, row: Callable[..., None]) -> None:
+    """Row 3: the batch of 8 variants against one render."""
+    b = results.get("batch", {}).get("median_s", {})
+    bc = results.get("batch", {}).get("median_cpu_s", {})
+    if b:
+        row("3. Batch of 8 variants (4 cities × 2 languages)", fmt_s(b.get("batch8")),
+            f"one render {fmt_s(b.get('one_render'))}",
+            f"{b['batch8'] / b['one_render']:.2f}× (CPU {bc['batch8'] / bc['one_render']:.2f}×)",
+            "≤ 3× one render", b["batch8"] / b["one_render"] <= 3,
+            gap=f"{b['batch8'] - 3 * b['one_render']:.1f} s over 3 × one render ({3 * b['one_render']:.1f} s)")
+
+
+def _rows_size(results: dict, row: Callable[..., None]) -> None:
+    """Rows 4a-4c: the HTML size, inline and with the plotly.js CDN."""
+    s = results.get("size")
+    if s:
+        d, pj, cdn = s["default_bytes"], s["plotly_min_js_bytes"], s["cdn_bytes"]
+        row("4a. HTML size, default (inline plotly.js)", fmt_mb(d), f"plotly.min.js {fmt_mb(pj)}",
+            f"{(d - pj) / MB:+.3f} MB", "≤ +0.4 MB (419,430 B)", d - pj <= 419_430,
+            gap=f"{d - pj - 419_430:,} bytes over")
+        inl = s["sections_default"].get("plotly.js")
+        if inl and inl != pj:
+            row("4a′. HTML size over the plotly.js bundle it inlines", fmt_mb(d), f"inlined bundle {fmt_mb(inl)}",
+                f"{(d - inl) / MB:+.3f} MB", "≤ +0.4 MB (419,430 B)", d - inl <= 419_430,
+                gap=f"{d - inl - 419_430:,} bytes over")
+        row("4b. HTML size, default, absolute", fmt_mb(d), "—", "—", "≤ 5.3 MB", d <= 5.3 * MB,
+            gap=f"{d - 5.3 * MB:,.0f} bytes over")
+        row("4c. HTML size, `-p plotly_js=cdn`", fmt_mb(cdn), f"default {fmt_mb(d)}", f"{cdn / d:.3f}×",
+            "≤ 0.5 MB", cdn <= 0.5 * MB, gap=f"{cdn - 0.5 * MB:,.0f} bytes over")
+
+
+def _rows_browser(results: dict, row: Callable[..., None]) -> None:
+    """Rows 5a and 5b: page load and slider step in the browser."""
+    br = results.get("browser", {})
+    if br.get("loads_median_ms"):
+        lr, lf = br["loads_median_ms"]["report"]["ready"], br["loads_median_ms"]["floor"]["ready"]
+        row("5a. Page load from disk → map drawn (data-ready)", fmt_ms(lr),
+            f"bare page, same figure + same plotly.js {fmt_ms(lf)}", f"{lr / lf:.2f}×", "≤ 1.5 s", lr <= 1500,
+            gap=f"{lr - 1500:.0f} ms over 1.5 s; the bare plotly.js page alone takes {lf:.0f} ms")
+        sr, sf = br["steps_median_ms"]["report"]["restyle"], br["steps_median_ms"]["floor"]["restyle"]
+        row("5b. Slider step → restyle done", fmt_ms(sr), f"Plotly.restyle alone {fmt_ms(sf)}",
+            f"{sr / sf:.2f}×" if sf else "—", "≤ 50 ms", sr <= 50, gap=f"{sr - 50:.0f} ms over 50 ms")
+    elif br.get("not_measured"):
+        row("5. Page load / slider step", "not measured", "—", "—", "≤ 1.5 s / ≤ 50 ms", None, br["not_measured"])
+
+
+def _rows_lab(results: dict, row: Callable[..., None]) -> None:
+    """Row 6: the JupyterLab month change, against the static page step."""
+    br = results.get("browser", {})
+    lab = results.get("lab", {})
+    if lab:
+        ref = br.get("steps_median_ms", {}).get("report", {}).get("restyle") if br else None
+        if lab.get("median_ms") is not None:
+            row("6. JupyterLab month change → updated map", fmt_ms(lab["median_ms"]),
+                f"static page step {fmt_ms(ref)} (reference)", f"{lab['median_ms'] / ref:.1f}×" if ref else "—",
+                "≤ 150 ms", lab["median_ms"] <= 150, gap=f"{lab['median_ms'] - 150:.0f} ms over 150 ms")
+        else:
+            row("6. JupyterLab month change → updated map", "not measured", "—", "—", "≤ 150 ms", None,
+                lab.get("not_measured", ""))
+
+
+def _rows_memory(results: dict, row: Callable[..., None]) -> None:
+    """Row 7: the peak memory of a render."""
+    mem = results.get("memory", {})
+    if mem.get("render"):
+        rr, fr = mem["render"]["peak_rss_kb_by_role_median"], mem["floor"]["peak_rss_kb_by_role_median"]
+        row("7. Peak memory of a render: CLI process + kernel",
+            f"{rr.get('main', 0) / 1024:.0f} + {rr.get('kernel', 0) / 1024:.0f} MB",
+            f"floor {fr.get('main', 0) / 1024:.0f} + {fr.get('kernel', 0) / 1024:.0f} MB",
+            f"{(rr.get('main', 0) + rr.get('kernel', 0)) / max(1, fr.get('main', 0) + fr.get('kernel', 0)):.2f}×",
+            "— (reported)", None)
+
+
+def _rows_scale(results: dict, row: Callable[..., None]) -> None:
+    """Rows 8a and 8b: render time and HTML growth at 100x events."""
+    sc = results.get("scale", {})
+    if sc.get("median_s"):
+        t1, t100 = sc["median_s"].get("1"), sc["median_s"].get("100")
+        timed_out = sc["timed_out"].get("100")
+        this = f"> {sc['timeout_s']} s (timed out)" if timed_out and t100 is None else fmt_s(t100)
+        row("8a. Render at 100× events (540 settlements, 8,400 events, 35 months)", this,
+            f"1× (real data, 35 months) {fmt_s(t1)}", f"{t100 / t1:.1f}×" if t1 and t100 else "—",
+            "≤ 2× the default", (t100 / t1 <= 2) if t1 and t100 else (False if timed_out else None),
+            gap=(f"{t100 - 2 * t1:.1f} s over 2 × 1× ({2 * t1:.1f} s)" if t1 and t100
+                 else f"did not finish within {sc['timeout_s']} s"))
+        growth = size_growth(sc)
+        if growth:
+            flagged = growth["flagged"]
+            row("8b. HTML growth 10× → 100× (events ×10, settlements "
+                f"×{growth['settlement_factor']:.2f}, months ×1)",
+                f"page minus plotly.js ×{growth['payload_factor']:.2f}",
+                f"settlements × months ×{growth['settlement_factor']:.2f}",
+                ", ".join(f"{k.strip()} ×{v['factor']:.1f}" for k, v in flagged.items()) or "no part outgrows S×M",
+                "grows with settlements × months, not events", not flagged,
+                gap="; ".join(f"{k.strip()} grows ×{v['factor']:.1f} (+{v['bytes']:,} B) while settlements × months "
+                              f"grow ×{growth['settlement_factor']:.2f}" for k, v in flagged.items()))
+
+
+TABLE_ROWS = [_rows_render, _rows_cache, _rows_batch, _rows_size, _rows_browser, _rows_lab, _rows_memory,
+              _rows_scale]  # in table order
+
+
 def build_rows(results: dict) -> list[dict]:
+    """The summary table's rows; a figure whose rows fail gets one row that says so."""
     rows = []
 
     def row(figure, this, baseline, ratio, target, met, note="", gap=""):
         rows.append({"figure": figure, "this": this, "baseline": baseline, "ratio": ratio, "target": target,
                      "met": met, "note": note, "gap": gap})
 
-    try:
-        rd = results.get("render", {})
-        m = rd.get("median_s", {})
-        if m:
-            r, f, n = m.get("render"), m.get("floor"), m.get("naive")
-            cpu = rd.get("median_cpu_s", {})
-            rc, fc, nc = cpu.get("render"), cpu.get("floor"), cpu.get("naive")
-            row("1a. Default render (fresh process, --force)", fmt_s(r), f"toolchain floor {fmt_s(f)}",
-                (f"{r / f:.2f}× (CPU {rc / fc:.2f}×)" if rc and fc else f"{r / f:.2f}×") if r and f else "—", "≤ 1.3× floor", (r / f <= 1.3) if r and f else None,
-                gap=f"{r - 1.3 * f:.2f} s over 1.3 × floor ({1.3 * f:.2f} s)" if r and f else "")
-            row("1b. Default render vs naive two-CLI pipeline", fmt_s(r), f"papermill + nbconvert CLIs {fmt_s(n)}",
-                (f"{n / r:.1f}× faster (CPU {nc / rc:.1f}×)" if rc and nc else f"{n / r:.1f}× faster") if r and n else "—",
-                "≥ 2× faster", (n / r >= 2) if r and n else None,
-                gap=f"{r - n / 2:.2f} s over half the naive time ({n / 2:.2f} s)" if r and n else "")
-    except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the table
-        row(f"(a row could not be built: {type(exc).__name__}: {exc})", "—", "—", "—", "—", None)
-    try:
-        c = results.get("cache", {}).get("median_s", {})
-        if c:
-            hit = c.get("cache_hit")
-            row("2. Cache-hit re-render (fresh process)", fmt_s(hit), f"`bakhmut-report params` {fmt_s(c.get('cli_floor'))}",
-                f"{hit / c['cli_floor']:.2f}×" if hit and c.get("cli_floor") else "—", "≤ 0.5 s",
-                (hit <= 0.5 and results["cache"]["all_cache_hits"]) if hit else None,
-                gap=f"{hit - 0.5:.2f} s over 0.5 s" if hit else "")
-    except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the table
-        row(f"(a row could not be built: {type(exc).__name__}: {exc})", "—", "—", "—", "—", None)
-    try:
-        b = results.get("batch", {}).get("median_s", {})
-        bc = results.get("batch", {}).get("median_cpu_s", {})
-        if b:
-            row("3. Batch of 8 variants (4 cities × 2 languages)", fmt_s(b.get("batch8")),
-                f"one render {fmt_s(b.get('one_render'))}",
-                f"{b['batch8'] / b['one_render']:.2f}× (CPU {bc['batch8'] / bc['one_render']:.2f}×)",
-                "≤ 3× one render", b["batch8"] / b["one_render"] <= 3,
-                gap=f"{b['batch8'] - 3 * b['one_render']:.1f} s over 3 × one render ({3 * b['one_render']:.1f} s)")
-    except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the table
-        row(f"(a row could not be built: {type(exc).__name__}: {exc})", "—", "—", "—", "—", None)
-    try:
-        s = results.get("size")
-        if s:
-            d, pj, cdn = s["default_bytes"], s["plotly_min_js_bytes"], s["cdn_bytes"]
-            row("4a. HTML size, default (inline plotly.js)", fmt_mb(d), f"plotly.min.js {fmt_mb(pj)}",
-                f"{(d - pj) / MB:+.3f} MB", "≤ +0.4 MB (419,430 B)", d - pj <= 419_430,
-                gap=f"{d - pj - 419_430:,} bytes over")
-            inl = s["sections_default"].get("plotly.js")
-            if inl and inl != pj:
-                row("4a′. HTML size over the plotly.js bundle it inlines", fmt_mb(d), f"inlined bundle {fmt_mb(inl)}",
-                    f"{(d - inl) / MB:+.3f} MB", "≤ +0.4 MB (419,430 B)", d - inl <= 419_430,
-                    gap=f"{d - inl - 419_430:,} bytes over")
-            row("4b. HTML size, default, absolute", fmt_mb(d), "—", "—", "≤ 5.3 MB", d <= 5.3 * MB,
-                gap=f"{d - 5.3 * MB:,.0f} bytes over")
-            row("4c. HTML size, `-p plotly_js=cdn`", fmt_mb(cdn), f"default {fmt_mb(d)}", f"{cdn / d:.3f}×",
-                "≤ 0.5 MB", cdn <= 0.5 * MB, gap=f"{cdn - 0.5 * MB:,.0f} bytes over")
-    except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the table
-        row(f"(a row could not be built: {type(exc).__name__}: {exc})", "—", "—", "—", "—", None)
-    try:
-        br = results.get("browser", {})
-        if br.get("loads_median_ms"):
-            lr, lf = br["loads_median_ms"]["report"]["ready"], br["loads_median_ms"]["floor"]["ready"]
-            row("5a. Page load from disk → map drawn (data-ready)", fmt_ms(lr),
-                f"bare page, same figure + same plotly.js {fmt_ms(lf)}", f"{lr / lf:.2f}×", "≤ 1.5 s", lr <= 1500,
-                gap=f"{lr - 1500:.0f} ms over 1.5 s; the bare plotly.js page alone takes {lf:.0f} ms")
-            sr, sf = br["steps_median_ms"]["report"]["restyle"], br["steps_median_ms"]["floor"]["restyle"]
-            row("5b. Slider step → restyle done", fmt_ms(sr), f"Plotly.restyle alone {fmt_ms(sf)}",
-                f"{sr / sf:.2f}×" if sf else "—", "≤ 50 ms", sr <= 50, gap=f"{sr - 50:.0f} ms over 50 ms")
-        elif br.get("not_measured"):
-            row("5. Page load / slider step", "not measured", "—", "—", "≤ 1.5 s / ≤ 50 ms", None, br["not_measured"])
-    except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the table
-        row(f"(a row could not be built: {type(exc).__name__}: {exc})", "—", "—", "—", "—", None)
-    try:
-        lab = results.get("lab", {})
-        if lab:
-            ref = br.get("steps_median_ms", {}).get("report", {}).get("restyle") if br else None
-            if lab.get("median_ms") is not None:
-                row("6. JupyterLab month change → updated map", fmt_ms(lab["median_ms"]),
-                    f"static page step {fmt_ms(ref)} (reference)", f"{lab['median_ms'] / ref:.1f}×" if ref else "—",
-                    "≤ 150 ms", lab["median_ms"] <= 150, gap=f"{lab['median_ms'] - 150:.0f} ms over 150 ms")
-            else:
-                row("6. JupyterLab month change → updated map", "not measured", "—", "—", "≤ 150 ms", None,
-                    lab.get("not_measured", ""))
-    except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the table
-        row(f"(a row could not be built: {type(exc).__name__}: {exc})", "—", "—", "—", "—", None)
-    try:
-        mem = results.get("memory", {})
-        if mem.get("render"):
-            rr, fr = mem["render"]["peak_rss_kb_by_role_median"], mem["floor"]["peak_rss_kb_by_role_median"]
-            row("7. Peak memory of a render: CLI process + kernel",
-                f"{rr.get('main', 0) / 1024:.0f} + {rr.get('kernel', 0) / 1024:.0f} MB",
-                f"floor {fr.get('main', 0) / 1024:.0f} + {fr.get('kernel', 0) / 1024:.0f} MB",
-                f"{(rr.get('main', 0) + rr.get('kernel', 0)) / max(1, fr.get('main', 0) + fr.get('kernel', 0)):.2f}×",
-                "— (reported)", None)
-    except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the table
-        row(f"(a row could not be built: {type(exc).__name__}: {exc})", "—", "—", "—", "—", None)
-    try:
-        sc = results.get("scale", {})
-        if sc.get("median_s"):
-            t1, t100 = sc["median_s"].get("1"), sc["median_s"].get("100")
-            timed_out = sc["timed_out"].get("100")
-            this = f"> {sc['timeout_s']} s (timed out)" if timed_out and t100 is None else fmt_s(t100)
-            row("8a. Render at 100× events (540 settlements, 8,400 events, 35 months)", this,
-                f"1× (real data, 35 months) {fmt_s(t1)}", f"{t100 / t1:.1f}×" if t1 and t100 else "—",
-                "≤ 2× the default", (t100 / t1 <= 2) if t1 and t100 else (False if timed_out else None),
-                gap=(f"{t100 - 2 * t1:.1f} s over 2 × 1× ({2 * t1:.1f} s)" if t1 and t100
-                     else f"did not finish within {sc['timeout_s']} s"))
-            growth = size_growth(sc)
-            if growth:
-                flagged = growth["flagged"]
-                row("8b. HTML growth 10× → 100× (events ×10, settlements "
-                    f"×{growth['settlement_factor']:.2f}, months ×1)",
-                    f"page minus plotly.js ×{growth['payload_factor']:.2f}",
-                    f"settlements × months ×{growth['settlement_factor']:.2f}",
-                    ", ".join(f"{k.strip()} ×{v['factor']:.1f}" for k, v in flagged.items()) or "no part outgrows S×M",
-                    "grows with settlements × months, not events", not flagged,
-                    gap="; ".join(f"{k.strip()} grows ×{v['factor']:.1f} (+{v['bytes']:,} B) while settlements × months "
-                                  f"grow ×{growth['settlement_factor']:.2f}" for k, v in flagged.items()))
-    except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the table
-        row(f"(a row could not be built: {type(exc).__name__}: {exc})", "—", "—", "—", "—", None)
+    for add_rows in TABLE_ROWS:
+        try:
+            add_rows(results, row)
+        except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the table
+            row(f"(a row could not be built: {type(exc).__name__}: {exc})", "—", "—", "—", "—", None)
     return rows
+
+
 
 
 FIXED_PARTS = ("plotly.js", "geometry", "head and page frame", "cell load", "cell header", "total")
@@ -1130,6 +1152,244 @@ def markdown(results: dict, rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _details_render(results: dict, out: list[str]) -> None:
+    """Section 1: render time against the toolchain floor and the naive pipeline."""
+    rd = results.get("render")
+    if rd:
+        n = {k: len(ok_runs(v)) for k, v in rd["runs"].items()}
+        cpu = rd["median_cpu_s"]
+        out += ["## 1. Render time", "",
+                f"Medians of {n['render']} renders, {n['floor']} floors and {n['naive']} naive pipelines, run in "
+                "turn (render, floor, naive, render, ...) after one warm-up of each; every run is a fresh process "
+                "from the project directory with `.venv/bin` first on PATH.", "",
+                "- **render**: `bakhmut-report render --force --out TMP` (report_params.yaml).",
+                "- **toolchain floor**: one fresh Python process that imports papermill and nbconvert, executes "
+                "`bench/floor.ipynb` (only a `parameters` cell with the same names, same values) with papermill's "
+                "API, exports it with nbconvert's stock `HTMLExporter` and writes the HTML (and the notebook). "
+                "It applies the same `sys.modules.setdefault(\"rfc3987_syntax\", None)` import fix as "
+                "`bakhmut_report/__init__.py`, so the floor is the toolchain at its best (without it each of "
+                "these processes pays ~2.6 s to build rfc3987's grammar).",
+                "- **naive**: `papermill notebooks/bakhmut.ipynb OUT.ipynb -f report_params.yaml`, then "
+                "`jupyter nbconvert --to html OUT.ipynb`, two processes timed together (without the import fix; "
+                "the naive run also executes the live-only explorer cell).", "",
+                f"| | median wall | median CPU (process tree) | HTML |", "| --- | --- | --- | --- |"]
+        for k in ("render", "floor", "naive"):
+            out.append(f"| {k} | {fmt_s(rd['median_s'][k])} | {fmt_s(cpu[k])} | {fmt_mb(rd['html_bytes'][k])} |")
+        naive = ok_runs(rd["runs"]["naive"])
+        out += ["", f"Naive pipeline split: papermill {fmt_s(median([r['papermill_s'] for r in naive]))}, "
+                f"nbconvert {fmt_s(median([r['nbconvert_s'] for r in naive]))}. "
+                f"Render runs: {', '.join(f'{r:.2f}' for r in seconds_of(rd['runs']['render']))} s; floor: "
+                f"{', '.join(f'{r:.2f}' for r in seconds_of(rd['runs']['floor']))} s.", ""]
+        if not rd["parameter_names_match"]:
+            out += ["**Warning**: bench/floor.ipynb's parameter names differ from notebooks/bakhmut.ipynb's.", ""]
+
+
+def _details_memory(results: dict, out: list[str]) -> None:
+    """Section 7: peak memory of each process of a render."""
+    mem = results.get("memory")
+    if mem:
+        out += ["## 7. Peak memory", "",
+                "Peak resident set (VmHWM from /proc, polled every 50 ms) of each process of the tree, median over "
+                "the runs of figure 1; `tree max` is the kernel's ru_maxrss of the whole tree (the largest process).", "",
+                "| | CLI / main process | kernel | tree max | peak sum of the tree |", "| --- | --- | --- | --- | --- |"]
+        for k, v in mem.items():
+            roles = v["peak_rss_kb_by_role_median"]
+            out.append(f"| {k} | {(roles.get('main') or 0) / 1024:.0f} MB | {(roles.get('kernel') or 0) / 1024:.0f} MB | "
+                       f"{(v['maxrss_kb_tree_median'] or 0) / 1024:.0f} MB | {(v['peak_total_rss_kb_median'] or 0) / 1024:.0f} MB |")
+        out.append("")
+
+
+def _details_cache(results: dict, out: list[str]) -> None:
+    """Section 2: the cache-hit re-render."""
+    c = results.get("cache")
+    if c:
+        out += ["## 2. Cache hit", "", f"`bakhmut-report render --out TMP` on the output of figure 1 (unchanged inputs): "
+                f"median {fmt_s(c['median_s']['cache_hit'])} over {len(c['runs']['cache_hit'])} runs; every run reported a "
+                f"cache hit: {c['all_cache_hits']}. Baseline: `bakhmut-report params` (interpreter + CLI start-up, no "
+                f"data), median {fmt_s(c['median_s']['cli_floor'])}.", ""]
+
+
+def _details_batch(results: dict, out: list[str]) -> None:
+    """Section 3: the batch of 8 variants."""
+    b = results.get("batch")
+    if b:
+        out += ["## 3. Batch", "", f"`bakhmut-report batch variants.yaml --force` with 4 focus cities × 2 languages "
+                f"({b['cpu_count']} workers = CPU count) vs `bakhmut-report render --force`, alternating, "
+                f"{len(b['runs']['batch8'])} runs each after a warm-up (a 2-variant batch and one render). Median "
+                f"wall {fmt_s(b['median_s']['batch8'])} vs {fmt_s(b['median_s']['one_render'])}; median CPU of the "
+                f"process tree {fmt_s(b['median_cpu_s']['batch8'])} vs {fmt_s(b['median_cpu_s']['one_render'])}. "
+                f"CPU-bound floor on {b['cpu_count']} cores: 8 × one render's CPU / cores = "
+                f"{fmt_s(8 * b['median_cpu_s']['one_render'] / b['cpu_count'])}."]
+        per = [r["variant_seconds"] for r in ok_runs(b["runs"]["batch8"]) if r.get("variant_seconds")]
+        if per:
+            inside = median([sum(v) / b["cpu_count"] for v in per])
+            out += [f"Per variant (the batch's own summary), median {fmt_s(median([x for v in per for x in v]))}; "
+                    f"the variants' times divided by the {b['cpu_count']} workers add up to {fmt_s(inside)} of the "
+                    f"{fmt_s(b['median_s']['batch8'])} wall time, the rest is start-up (pool, worker imports) and "
+                    "the uneven last round."]
+        out.append("")
+
+
+def _details_size(results: dict, out: list[str]) -> None:
+    """Section 4: the default report's bytes by part."""
+    s = results.get("size")
+    if s:
+        out += ["## 4. HTML size", "", "Default report by part (bytes):", "", "| part | bytes |", "| --- | ---: |"]
+        out += [f"| {k} | {v:,} |" for k, v in s["sections_default"].items()]
+        out += ["", f"`-p plotly_js=cdn` writes {s['cdn_file']}: {s['cdn_bytes']:,} bytes.", ""]
+
+
+def _details_browser(results: dict, out: list[str]) -> None:
+    """Section 5: page load and slider step in headless Chromium."""
+    br = results.get("browser")
+    if br and br.get("loads_median_ms"):
+        lm, sm = br["loads_median_ms"], br["steps_median_ms"]
+        out += ["## 5. Browser", "",
+                f"Headless Debian Chromium (Playwright, {', '.join(CHROMIUM_ARGS)}), a fresh browser context and page per "
+                f"load, {len(br['loads']['report'])} loads of each page in turn after a warm-up. Times are "
+                "`performance.now()` in the page (0 = navigation start): **ready** = a MutationObserver sees "
+                "`data-ready=\"true\"` on the map div (report.js sets it when Plotly.newPlot resolves); **painted** = two "
+                "animation frames later. Baseline: a bare page with only the geometry, the same plotly.js bundle the "
+                "report inlines and the same figure JSON, drawn with Plotly.newPlot.", "",
+                "| page | ready | painted | DOMContentLoaded | load |", "| --- | --- | --- | --- | --- |"]
+        for k in lm:
+            v = lm[k]
+            out.append(f"| {k} | {fmt_ms(v['ready'])} | {fmt_ms(v['painted'])} | {fmt_ms(v['dom_content_loaded'])} | "
+                       f"{fmt_ms(v['load'])} |")
+        if br.get("alt_bundle"):
+            out += ["", f"alt_bundle: the bare page with `$BENCH_ALT_PLOTLY_JS` = {br['alt_bundle']['path']} "
+                    f"({br['alt_bundle']['bytes']:,} bytes) instead of the bundle the report inlines."]
+        out += ["", f"Slider steps between {br['step_months'][0]} and {br['step_months'][1]} (markers differ), "
+                f"{len(br['steps']['report'])} steps after 3 warm-up steps, alternating with the baseline. In the page: "
+                "t0 = performance.now(); set #bk-month's value; dispatch `input`; **restyle** = the `plotly_restyle` event "
+                "(after report.js's whole handler: restyle, event list, reach list); **frames** = two animation frames "
+                "after that. Baseline: `Plotly.restyle` with the very same update object (captured from report.js) on the "
+                "bare page.", "", "| | handler returned | restyle done | + 2 frames |", "| --- | --- | --- | --- |"]
+        for k in ("report", "floor"):
+            v = sm[k]
+            out.append(f"| {k} | {fmt_ms(v['sync'])} | {fmt_ms(v['restyle'])} | {fmt_ms(v['frames'])} |")
+        out += ["", f"Requests other than file://: {br['foreign_requests'] or 'none'}; page errors: {br['errors'] or 'none'}.", ""]
+
+
+def _details_lab(results: dict, out: list[str]) -> None:
+    """Section 6: the JupyterLab month change."""
+    lab = results.get("lab")
+    if lab:
+        out += ["## 6. JupyterLab", ""]
+        if lab.get("median_ms") is not None:
+            out += [f"`bench.lab_step.measure_lab_month_step({LAB_RUNS})` (a real JupyterLab on a copy of the notebook, "
+                    f"key press on the month slider → map markers changed in the DOM): median {fmt_ms(lab['median_ms'])}; "
+                    f"runs: {', '.join(f'{v:.0f}' for v in lab['runs_ms'])} ms ({fmt_s(lab.get('seconds'))} in all).", ""]
+        else:
+            out += [f"Not measured: {lab.get('not_measured')}", ""]
+
+
+def _details_profile(results: dict, out: list[str]) -> None:
+    """Section 9: where a render's time goes, phase by phase."""
+    profiles = {k: v for k, v in (results.get("profile") or {}).items() if isinstance(v, dict) and "phases" in v}
+    if profiles:
+        names = list(profiles)
+        out += ["## 9. Where a render's time goes", "",
+                "One `render --force` in one fresh process (`bench/run.py --profile`): it calls the package's own "
+                "`bakhmut_report.render.render` with timing wrappers around the functions it uses, and reads papermill's "
+                "per-cell timings (`metadata.papermill.duration`) before the package normalises them. The heavy imports "
+                "(which the CLI does lazily inside render) are timed first. Columns: the defaults, and the 100× synthetic "
+                "data with 35 months (if the scale figure ran).", "",
+                "| phase | " + " | ".join(f"{n} s | share" for n in names) + " |",
+                "| --- |" + " ---: | ---: |" * len(names)]
+        order = ["interpreter start-up, bench script import, exit"] + [ph["phase"] for ph in profiles[names[0]]["phases"]]
+        for label in order:
+            cells_ = []
+            for n in names:
+                prof = profiles[n]
+                value = prof["interpreter_start_and_exit_s"] if label == "interpreter start-up, bench script import, exit" else next(
+                    (ph["seconds"] for ph in prof["phases"] if ph["phase"] == label), None)
+                cells_.append("— | —" if value is None else f"{value:.3f} | {value / prof['process_wall_s']:.0%}")
+            out.append(f"| {label} | " + " | ".join(cells_) + " |")
+        out.append("| **process wall** | " + " | ".join(f"**{profiles[n]['process_wall_s']:.3f}** | 100%" for n in names) + " |")
+        out += ["", "Kernel side: papermill's per-cell durations (seconds):", "",
+                "| cell | first line | " + " | ".join(names) + " |", "| --- | --- |" + " ---: |" * len(names)]
+        first = profiles[names[0]]["cells"]
+        for i, cell in enumerate(first):
+            values = []
+            for n in names:
+                match = next((c for c in profiles[n]["cells"] if c["cell"] == cell["cell"]), None)
+                values.append(f"{match['duration'] or 0:.3f}" if match else "—")
+            out.append(f"| {cell['cell']} | `{cell['source'].replace('|', '/')}` | " + " | ".join(values) + " |")
+        for n in names:
+            out += ["", f"{n}: the report's blocks re-run in process (warm imports) under cProfile; the heaviest "
+                    "package functions by cumulative time:", "", "| function | calls | cumulative s | own s |",
+                    "| --- | ---: | ---: | ---: |"]
+            for f in profiles[n]["top_functions"]:
+                out.append(f"| `{f['function']}` | {f['calls']} | {f['cumulative_s']:.3f} | {f['own_s']:.3f} |")
+        out.append("")
+
+
+def _details_scale(results: dict, out: list[str]) -> None:
+    """Section 8: render time and HTML size on synthetic data."""
+    sc = results.get("scale")
+    if sc and sc.get("info"):
+        out += ["## 8. Scale (synthetic data, `bench/synthetic.py`)", "",
+                "Synthetic rows in the project's own schema appended to a copy of data/ (seed 0; passes `bakhmut-report "
+                "check --data DIR`). Events grow by the factor (84 → 840 → 8,400); settlements by factor^0.65 "
+                "(27 → 121 → 540, i.e. 20× at 100× events: the map gets denser and each place's history longer); sources "
+                "one per 8 added events. Claims/confirmations are ~45–50 % of the synthetic rows, in consistent chains. "
+                "Dates span 2022-02-24..2024-12-31, the validator's window (2025-01 would be refused), so every render "
+                "uses `-p start_month=2022-02 -p end_month=2024-12`: 35 months. 1× is the real data unchanged. Renders "
+                f"alternate 1×, 10×, 100× per round; a render is stopped after {sc['timeout_s']} s.", "",
+                "| factor | settlements | events | sources | check | render (median) | runs | HTML |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
+        for k, info in sc["info"].items():
+            runs = sc["runs"].get(k, [])
+            out.append(f"| {k}× | {info['settlements']} | {info['events']:,} | {info['sources']:,} | {fmt_s(info['check_s'])} | "
+                       f"{fmt_s(sc['median_s'].get(k))} | {', '.join('%.1f' % r['seconds'] for r in runs)} s | "
+                       f"{fmt_mb(sc['html_bytes'].get(k))} |")
+        if sc.get("sections"):
+            keys = list(next(iter(sc["sections"].values())).keys())
+            out += ["", "HTML bytes by part:", "", "| part | " + " | ".join(f"{k}×" for k in sc["sections"]) + " |",
+                    "| --- |" + " ---: |" * len(sc["sections"])]
+            for key in keys:
+                out.append(f"| {key} | " + " | ".join(f"{v.get(key, 0):,}" for v in sc["sections"].values()) + " |")
+            growth = size_growth(sc)
+            if growth:
+                out += ["", f"From 10× to 100× events grow ×{growth['event_factor']:.0f}, settlements "
+                        f"×{growth['settlement_factor']:.2f}, months ×1. Growth of each part: "
+                        + ", ".join(f"{k.strip()} ×{v['factor']:.1f}" for k, v in growth["parts"].items())
+                        + ". Target 8b counts as met when no part grows more than 1.5× faster than settlements × "
+                        "months (and by more than 50 kB); flagged: "
+                        + (", ".join(k.strip() for k in growth["flagged"]) or "none") + "."]
+            sb = sc.get("browser") or {}
+            if sb.get("1") and sb.get("100"):
+                out += ["", f"In headless Chromium (as in figure 5, 35 months): page load to map ready 1× "
+                        f"{fmt_ms(sb['1']['ready_median_ms'])}, 100× {fmt_ms(sb['100']['ready_median_ms'])}; "
+                        f"one slider step 1× {fmt_ms(sb['1']['step_median_ms'])}, 100× "
+                        f"{fmt_ms(sb['100']['step_median_ms'])} (medians of {len(sb['100']['ready_ms'])} loads and "
+                        f"{len(sb['100']['step_ms'])} steps; targets 1.5 s and 50 ms are for the default report)."]
+            elif sb.get("error"):
+                out += ["", f"Browser check of the scaled reports failed: {sb['error'][:300]}"]
+            links = sc.get("dangling_links", {})
+            if links:
+                examples = next((v["examples"] for v in links.values() if v["examples"]), [])
+                out += ["", "In-page links (`href=\"#...\"`) that point to no element: "
+                        + ", ".join(f"{k}×: {v['dangling']:,} of {v['links']:,}" for k, v in links.items())
+                        + (f" (e.g. {', '.join(examples[:2])})" if examples else "") + "."]
+        out.append("")
+
+
+def _details_notes(results: dict, out: list[str]) -> None:
+    """The closing notes."""
+    notes = results.get("notes") or []
+    if notes:
+        out += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+
+
+# (place in the document, writer) of each details section, in the order they are written; a section
+# that fails is reported by its 1-based position in this list.
+DETAIL_SECTIONS = [(1, _details_render), (7, _details_memory), (2, _details_cache), (3, _details_batch),
+                   (4, _details_size), (5, _details_browser), (6, _details_lab), (9, _details_profile),
+                   (8, _details_scale), (99, _details_notes)]
+
+
 def details(results: dict) -> list[str]:
     """The sections after the table; a section that fails says so and the others still appear."""
     out = []
@@ -1138,257 +1398,13 @@ def details(results: dict) -> list[str]:
         for side, errors in (results.get(name, {}).get("failures") or {}).items():
             out += [f"**{len(errors)} failed {side} run(s)** in figure {name} (left out of the medians): "
                     f"{errors[0][:400]}", ""]
-    mark_ = len(out)
-    try:
-        rd = results.get("render")
-        if rd:
-            n = {k: len(ok_runs(v)) for k, v in rd["runs"].items()}
-            cpu = rd["median_cpu_s"]
-            out += ["## 1. Render time", "",
-                    f"Medians of {n['render']} renders, {n['floor']} floors and {n['naive']} naive pipelines, run in "
-                    "turn (render, floor, naive, render, ...) after one warm-up of each; every run is a fresh process "
-                    "from the project directory with `.venv/bin` first on PATH.", "",
-                    "- **render**: `bakhmut-report render --force --out TMP` (report_params.yaml).",
-                    "- **toolchain floor**: one fresh Python process that imports papermill and nbconvert, executes "
-                    "`bench/floor.ipynb` (only a `parameters` cell with the same names, same values) with papermill's "
-                    "API, exports it with nbconvert's stock `HTMLExporter` and writes the HTML (and the notebook). "
-                    "It applies the same `sys.modules.setdefault(\"rfc3987_syntax\", None)` import fix as "
-                    "`bakhmut_report/__init__.py`, so the floor is the toolchain at its best (without it each of "
-                    "these processes pays ~2.6 s to build rfc3987's grammar).",
-                    "- **naive**: `papermill notebooks/bakhmut.ipynb OUT.ipynb -f report_params.yaml`, then "
-                    "`jupyter nbconvert --to html OUT.ipynb`, two processes timed together (without the import fix; "
-                    "the naive run also executes the live-only explorer cell).", "",
-                    f"| | median wall | median CPU (process tree) | HTML |", "| --- | --- | --- | --- |"]
-            for k in ("render", "floor", "naive"):
-                out.append(f"| {k} | {fmt_s(rd['median_s'][k])} | {fmt_s(cpu[k])} | {fmt_mb(rd['html_bytes'][k])} |")
-            naive = ok_runs(rd["runs"]["naive"])
-            out += ["", f"Naive pipeline split: papermill {fmt_s(median([r['papermill_s'] for r in naive]))}, "
-                    f"nbconvert {fmt_s(median([r['nbconvert_s'] for r in naive]))}. "
-                    f"Render runs: {', '.join(f'{r:.2f}' for r in seconds_of(rd['runs']['render']))} s; floor: "
-                    f"{', '.join(f'{r:.2f}' for r in seconds_of(rd['runs']['floor']))} s.", ""]
-            if not rd["parameter_names_match"]:
-                out += ["**Warning**: bench/floor.ipynb's parameter names differ from notebooks/bakhmut.ipynb's.", ""]
-    except Exception as exc:  # noqa: BLE001
-        out += [f"(section 1 of the details could not be written: {type(exc).__name__}: {exc})", ""]
-    chunks.append((1, out[mark_:]))
-    del out[mark_:]
-    mark_ = len(out)
-    try:
-        mem = results.get("memory")
-        if mem:
-            out += ["## 7. Peak memory", "",
-                    "Peak resident set (VmHWM from /proc, polled every 50 ms) of each process of the tree, median over "
-                    "the runs of figure 1; `tree max` is the kernel's ru_maxrss of the whole tree (the largest process).", "",
-                    "| | CLI / main process | kernel | tree max | peak sum of the tree |", "| --- | --- | --- | --- | --- |"]
-            for k, v in mem.items():
-                roles = v["peak_rss_kb_by_role_median"]
-                out.append(f"| {k} | {(roles.get('main') or 0) / 1024:.0f} MB | {(roles.get('kernel') or 0) / 1024:.0f} MB | "
-                           f"{(v['maxrss_kb_tree_median'] or 0) / 1024:.0f} MB | {(v['peak_total_rss_kb_median'] or 0) / 1024:.0f} MB |")
-            out.append("")
-    except Exception as exc:  # noqa: BLE001
-        out += [f"(section 2 of the details could not be written: {type(exc).__name__}: {exc})", ""]
-    chunks.append((7, out[mark_:]))
-    del out[mark_:]
-    mark_ = len(out)
-    try:
-        c = results.get("cache")
-        if c:
-            out += ["## 2. Cache hit", "", f"`bakhmut-report render --out TMP` on the output of figure 1 (unchanged inputs): "
-                    f"median {fmt_s(c['median_s']['cache_hit'])} over {len(c['runs']['cache_hit'])} runs; every run reported a "
-                    f"cache hit: {c['all_cache_hits']}. Baseline: `bakhmut-report params` (interpreter + CLI start-up, no "
-                    f"data), median {fmt_s(c['median_s']['cli_floor'])}.", ""]
-    except Exception as exc:  # noqa: BLE001
-        out += [f"(section 3 of the details could not be written: {type(exc).__name__}: {exc})", ""]
-    chunks.append((2, out[mark_:]))
-    del out[mark_:]
-    mark_ = len(out)
-    try:
-        b = results.get("batch")
-        if b:
-            out += ["## 3. Batch", "", f"`bakhmut-report batch variants.yaml --force` with 4 focus cities × 2 languages "
-                    f"({b['cpu_count']} workers = CPU count) vs `bakhmut-report render --force`, alternating, "
-                    f"{len(b['runs']['batch8'])} runs each after a warm-up (a 2-variant batch and one render). Median "
-                    f"wall {fmt_s(b['median_s']['batch8'])} vs {fmt_s(b['median_s']['one_render'])}; median CPU of the "
-                    f"process tree {fmt_s(b['median_cpu_s']['batch8'])} vs {fmt_s(b['median_cpu_s']['one_render'])}. "
-                    f"CPU-bound floor on {b['cpu_count']} cores: 8 × one render's CPU / cores = "
-                    f"{fmt_s(8 * b['median_cpu_s']['one_render'] / b['cpu_count'])}."]
-            per = [r["variant_seconds"] for r in ok_runs(b["runs"]["batch8"]) if r.get("variant_seconds")]
-            if per:
-                inside = median([sum(v) / b["cpu_count"] for v in per])
-                out += [f"Per variant (the batch's own summary), median {fmt_s(median([x for v in per for x in v]))}; "
-                        f"the variants' times divided by the {b['cpu_count']} workers add up to {fmt_s(inside)} of the "
-                        f"{fmt_s(b['median_s']['batch8'])} wall time, the rest is start-up (pool, worker imports) and "
-                        "the uneven last round."]
-            out.append("")
-    except Exception as exc:  # noqa: BLE001
-        out += [f"(section 4 of the details could not be written: {type(exc).__name__}: {exc})", ""]
-    chunks.append((3, out[mark_:]))
-    del out[mark_:]
-    mark_ = len(out)
-    try:
-        s = results.get("size")
-        if s:
-            out += ["## 4. HTML size", "", "Default report by part (bytes):", "", "| part | bytes |", "| --- | ---: |"]
-            out += [f"| {k} | {v:,} |" for k, v in s["sections_default"].items()]
-            out += ["", f"`-p plotly_js=cdn` writes {s['cdn_file']}: {s['cdn_bytes']:,} bytes.", ""]
-    except Exception as exc:  # noqa: BLE001
-        out += [f"(section 5 of the details could not be written: {type(exc).__name__}: {exc})", ""]
-    chunks.append((4, out[mark_:]))
-    del out[mark_:]
-    mark_ = len(out)
-    try:
-        br = results.get("browser")
-        if br and br.get("loads_median_ms"):
-            lm, sm = br["loads_median_ms"], br["steps_median_ms"]
-            out += ["## 5. Browser", "",
-                    f"Headless Debian Chromium (Playwright, {', '.join(CHROMIUM_ARGS)}), a fresh browser context and page per "
-                    f"load, {len(br['loads']['report'])} loads of each page in turn after a warm-up. Times are "
-                    "`performance.now()` in the page (0 = navigation start): **ready** = a MutationObserver sees "
-                    "`data-ready=\"true\"` on the map div (report.js sets it when Plotly.newPlot resolves); **painted** = two "
-                    "animation frames later. Baseline: a bare page with only the geometry, the same plotly.js bundle the "
-                    "report inlines and the same figure JSON, drawn with Plotly.newPlot.", "",
-                    "| page | ready | painted | DOMContentLoaded | load |", "| --- | --- | --- | --- | --- |"]
-            for k in lm:
-                v = lm[k]
-                out.append(f"| {k} | {fmt_ms(v['ready'])} | {fmt_ms(v['painted'])} | {fmt_ms(v['dom_content_loaded'])} | "
-                           f"{fmt_ms(v['load'])} |")
-            if br.get("alt_bundle"):
-                out += ["", f"alt_bundle: the bare page with `$BENCH_ALT_PLOTLY_JS` = {br['alt_bundle']['path']} "
-                        f"({br['alt_bundle']['bytes']:,} bytes) instead of the bundle the report inlines."]
-            out += ["", f"Slider steps between {br['step_months'][0]} and {br['step_months'][1]} (markers differ), "
-                    f"{len(br['steps']['report'])} steps after 3 warm-up steps, alternating with the baseline. In the page: "
-                    "t0 = performance.now(); set #bk-month's value; dispatch `input`; **restyle** = the `plotly_restyle` event "
-                    "(after report.js's whole handler: restyle, event list, reach list); **frames** = two animation frames "
-                    "after that. Baseline: `Plotly.restyle` with the very same update object (captured from report.js) on the "
-                    "bare page.", "", "| | handler returned | restyle done | + 2 frames |", "| --- | --- | --- | --- |"]
-            for k in ("report", "floor"):
-                v = sm[k]
-                out.append(f"| {k} | {fmt_ms(v['sync'])} | {fmt_ms(v['restyle'])} | {fmt_ms(v['frames'])} |")
-            out += ["", f"Requests other than file://: {br['foreign_requests'] or 'none'}; page errors: {br['errors'] or 'none'}.", ""]
-    except Exception as exc:  # noqa: BLE001
-        out += [f"(section 6 of the details could not be written: {type(exc).__name__}: {exc})", ""]
-    chunks.append((5, out[mark_:]))
-    del out[mark_:]
-    mark_ = len(out)
-    try:
-        lab = results.get("lab")
-        if lab:
-            out += ["## 6. JupyterLab", ""]
-            if lab.get("median_ms") is not None:
-                out += [f"`bench.lab_step.measure_lab_month_step({LAB_RUNS})` (a real JupyterLab on a copy of the notebook, "
-                        f"key press on the month slider → map markers changed in the DOM): median {fmt_ms(lab['median_ms'])}; "
-                        f"runs: {', '.join(f'{v:.0f}' for v in lab['runs_ms'])} ms ({fmt_s(lab.get('seconds'))} in all).", ""]
-            else:
-                out += [f"Not measured: {lab.get('not_measured')}", ""]
-    except Exception as exc:  # noqa: BLE001
-        out += [f"(section 7 of the details could not be written: {type(exc).__name__}: {exc})", ""]
-    chunks.append((6, out[mark_:]))
-    del out[mark_:]
-    mark_ = len(out)
-    try:
-        profiles = {k: v for k, v in (results.get("profile") or {}).items() if isinstance(v, dict) and "phases" in v}
-        if profiles:
-            names = list(profiles)
-            out += ["## 9. Where a render's time goes", "",
-                    "One `render --force` in one fresh process (`bench/run.py --profile`): it calls the package's own "
-                    "`bakhmut_report.render.render` with timing wrappers around the functions it uses, and reads papermill's "
-                    "per-cell timings (`metadata.papermill.duration`) before the package normalises them. The heavy imports "
-                    "(which the CLI does lazily inside render) are timed first. Columns: the defaults, and the 100× synthetic "
-                    "data with 35 months (if the scale figure ran).", "",
-                    "| phase | " + " | ".join(f"{n} s | share" for n in names) + " |",
-                    "| --- |" + " ---: | ---: |" * len(names)]
-            order = ["interpreter start-up, bench script import, exit"] + [ph["phase"] for ph in profiles[names[0]]["phases"]]
-            for label in order:
-                cells_ = []
-                for n in names:
-                    prof = profiles[n]
-                    value = prof["interpreter_start_and_exit_s"] if label == "interpreter start-up, bench script import, exit" else next(
-                        (ph["seconds"] for ph in prof["phases"] if ph["phase"] == label), None)
-                    cells_.append("— | —" if value is None else f"{value:.3f} | {value / prof['process_wall_s']:.0%}")
-                out.append(f"| {label} | " + " | ".join(cells_) + " |")
-            out.append("| **process wall** | " + " | ".join(f"**{profiles[n]['process_wall_s']:.3f}** | 100%" for n in names) + " |")
-            out += ["", "Kernel side: papermill's per-cell durations (seconds):", "",
-                    "| cell | first line | " + " | ".join(names) + " |", "| --- | --- |" + " ---: |" * len(names)]
-            first = profiles[names[0]]["cells"]
-            for i, cell in enumerate(first):
-                values = []
-                for n in names:
-                    match = next((c for c in profiles[n]["cells"] if c["cell"] == cell["cell"]), None)
-                    values.append(f"{match['duration'] or 0:.3f}" if match else "—")
-                out.append(f"| {cell['cell']} | `{cell['source'].replace('|', '/')}` | " + " | ".join(values) + " |")
-            for n in names:
-                out += ["", f"{n}: the report's blocks re-run in process (warm imports) under cProfile; the heaviest "
-                        "package functions by cumulative time:", "", "| function | calls | cumulative s | own s |",
-                        "| --- | ---: | ---: | ---: |"]
-                for f in profiles[n]["top_functions"]:
-                    out.append(f"| `{f['function']}` | {f['calls']} | {f['cumulative_s']:.3f} | {f['own_s']:.3f} |")
-            out.append("")
-    except Exception as exc:  # noqa: BLE001
-        out += [f"(section 8 of the details could not be written: {type(exc).__name__}: {exc})", ""]
-    chunks.append((9, out[mark_:]))
-    del out[mark_:]
-    mark_ = len(out)
-    try:
-        sc = results.get("scale")
-        if sc and sc.get("info"):
-            out += ["## 8. Scale (synthetic data, `bench/synthetic.py`)", "",
-                    "Synthetic rows in the project's own schema appended to a copy of data/ (seed 0; passes `bakhmut-report "
-                    "check --data DIR`). Events grow by the factor (84 → 840 → 8,400); settlements by factor^0.65 "
-                    "(27 → 121 → 540, i.e. 20× at 100× events: the map gets denser and each place's history longer); sources "
-                    "one per 8 added events. Claims/confirmations are ~45–50 % of the synthetic rows, in consistent chains. "
-                    "Dates span 2022-02-24..2024-12-31, the validator's window (2025-01 would be refused), so every render "
-                    "uses `-p start_month=2022-02 -p end_month=2024-12`: 35 months. 1× is the real data unchanged. Renders "
-                    f"alternate 1×, 10×, 100× per round; a render is stopped after {sc['timeout_s']} s.", "",
-                    "| factor | settlements | events | sources | check | render (median) | runs | HTML |",
-                    "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
-            for k, info in sc["info"].items():
-                runs = sc["runs"].get(k, [])
-                out.append(f"| {k}× | {info['settlements']} | {info['events']:,} | {info['sources']:,} | {fmt_s(info['check_s'])} | "
-                           f"{fmt_s(sc['median_s'].get(k))} | {', '.join('%.1f' % r['seconds'] for r in runs)} s | "
-                           f"{fmt_mb(sc['html_bytes'].get(k))} |")
-            if sc.get("sections"):
-                keys = list(next(iter(sc["sections"].values())).keys())
-                out += ["", "HTML bytes by part:", "", "| part | " + " | ".join(f"{k}×" for k in sc["sections"]) + " |",
-                        "| --- |" + " ---: |" * len(sc["sections"])]
-                for key in keys:
-                    out.append(f"| {key} | " + " | ".join(f"{v.get(key, 0):,}" for v in sc["sections"].values()) + " |")
-                growth = size_growth(sc)
-                if growth:
-                    out += ["", f"From 10× to 100× events grow ×{growth['event_factor']:.0f}, settlements "
-                            f"×{growth['settlement_factor']:.2f}, months ×1. Growth of each part: "
-                            + ", ".join(f"{k.strip()} ×{v['factor']:.1f}" for k, v in growth["parts"].items())
-                            + ". Target 8b counts as met when no part grows more than 1.5× faster than settlements × "
-                            "months (and by more than 50 kB); flagged: "
-                            + (", ".join(k.strip() for k in growth["flagged"]) or "none") + "."]
-                sb = sc.get("browser") or {}
-                if sb.get("1") and sb.get("100"):
-                    out += ["", f"In headless Chromium (as in figure 5, 35 months): page load to map ready 1× "
-                            f"{fmt_ms(sb['1']['ready_median_ms'])}, 100× {fmt_ms(sb['100']['ready_median_ms'])}; "
-                            f"one slider step 1× {fmt_ms(sb['1']['step_median_ms'])}, 100× "
-                            f"{fmt_ms(sb['100']['step_median_ms'])} (medians of {len(sb['100']['ready_ms'])} loads and "
-                            f"{len(sb['100']['step_ms'])} steps; targets 1.5 s and 50 ms are for the default report)."]
-                elif sb.get("error"):
-                    out += ["", f"Browser check of the scaled reports failed: {sb['error'][:300]}"]
-                links = sc.get("dangling_links", {})
-                if links:
-                    examples = next((v["examples"] for v in links.values() if v["examples"]), [])
-                    out += ["", "In-page links (`href=\"#...\"`) that point to no element: "
-                            + ", ".join(f"{k}×: {v['dangling']:,} of {v['links']:,}" for k, v in links.items())
-                            + (f" (e.g. {', '.join(examples[:2])})" if examples else "") + "."]
-            out.append("")
-    except Exception as exc:  # noqa: BLE001
-        out += [f"(section 9 of the details could not be written: {type(exc).__name__}: {exc})", ""]
-    chunks.append((8, out[mark_:]))
-    del out[mark_:]
-    mark_ = len(out)
-    try:
-        notes = results.get("notes") or []
-        if notes:
-            out += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
-    except Exception as exc:  # noqa: BLE001
-        out += [f"(section 10 of the details could not be written: {type(exc).__name__}: {exc})", ""]
-    chunks.append((99, out[mark_:]))
-    del out[mark_:]
+    for number, (place, write_section) in enumerate(DETAIL_SECTIONS, start=1):
+        section: list[str] = []  # a section that fails keeps the lines it wrote before the error
+        try:
+            write_section(results, section)
+        except Exception as exc:  # noqa: BLE001
+            section += [f"(section {number} of the details could not be written: {type(exc).__name__}: {exc})", ""]
+        chunks.append((place, section))
     for _, chunk in sorted(chunks, key=lambda c: c[0]):
         out += chunk
     return out

@@ -124,3 +124,13 @@ def test_javascript_hover_matches_python(page, dataset):
     set_month(page, "2023-03")
     again = page.evaluate("document.getElementById('bakhmut-map').data.slice(1, 4).map(t => t.customdata)")
     assert again == initial
+
+
+def test_range_presets_come_from_the_data_and_set_the_range(page):
+    set_month(page, "2023-06")
+    buttons = page.locator(".bk-preset")
+    assert buttons.count() == 2
+    page.click(".bk-preset[data-km='70']")
+    assert page.input_value("#bk-range") == "70"
+    assert page.inner_text("#bk-reach li[data-settlement=sloviansk]").endswith("binnen bereik")
+    assert "tass.com" in page.inner_html("#map .bk-note >> nth=1")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .dataset import DEFAULT_DATA_DIR
 
-UNITS = {"lat": "degrees", "lon": "degrees", "population": "persons", "date": "day", "position": "order"}
+UNITS = {"lat": "degrees", "lon": "degrees", "population": "persons", "date": "day", "position": "order",
+         "km": "km", "low_km": "km", "high_km": "km"}
 
 
 def _cell(text: str) -> str:

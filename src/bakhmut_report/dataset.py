@@ -88,6 +88,22 @@ class ArticleBlock:
         return self.text_nl if language == "nl" else self.text_en
 
 
+@dataclass(frozen=True)
+class RangePreset:
+    preset_id: str
+    label_en: str
+    label_nl: str
+    km: float
+    low_km: float
+    high_km: float
+    sources: tuple[str, ...]
+    note: str | None
+    line: int
+
+    def label(self, language: str) -> str:
+        return self.label_nl if language == "nl" else self.label_en
+
+
 def _record(cls, row: Row):
     values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in row.values.items()}
     if "line" in cls.__dataclass_fields__:
@@ -112,6 +128,7 @@ class Dataset:
     events: list[Event]
     article: list[ArticleBlock]
     claims: list  # claims.Claim, in claim_id order
+    presets: list[RangePreset]
 
     @classmethod
     def load(cls, data_dir: Path | str | None = None, validate: bool = True) -> "Dataset":
@@ -128,6 +145,7 @@ class Dataset:
             article=sorted((_record(ArticleBlock, r) for r in tables["article"].rows),
                            key=lambda b: b.position),
             claims=[_claim(r) for r in tables["article_claims"].rows],
+            presets=[_record(RangePreset, r) for r in tables["range_presets"].rows],
         )
         if validate:
             from .validation import check_consistency

@@ -15,8 +15,6 @@ from .analysis import Months
 from .notebook import NOTEBOOK
 from .report import Report
 
-PRESETS_KM = (("tube artillery ~25 km", 25.0), ("rocket artillery ~80 km", 80.0))
-
 
 def topojson_url() -> str:
     """Where JupyterLab serves data/geo/ (its /files/ route), so the map needs no CDN."""
@@ -50,8 +48,9 @@ class Explorer:
         self.focus = w.Dropdown(options=names, value=report.focus.name, description=L("focus"))
         self.range_km = w.FloatSlider(min=5, max=120, step=5, value=report.params["artillery_range_km"],
                                       description="km", continuous_update=False)
-        self.presets = w.ToggleButtons(options=[(label, km) for label, km in PRESETS_KM], value=None,
-                                       tooltips=[L("range_source")] * len(PRESETS_KM))
+        presets = report.dataset.presets  # data/range_presets.csv, with their sources
+        self.presets = w.ToggleButtons(options=[(f"{p.label(self.language)} {p.km:g} km", p.km) for p in presets],
+                                       value=None, tooltips=[p.note or "" for p in presets])
         kinds = sorted({e.kind for e in report.dataset.events})
         self.kinds = w.SelectMultiple(options=[(L("kind")[k], k) for k in kinds], value=tuple(kinds),
                                       rows=6, description=L("col_kind"))

@@ -72,7 +72,7 @@ LABELS = {
         "km_to": "km tot",
         "inside": "binnen bereik",
         "outside": "buiten bereik",
-        "range_source": "Richtwaarden: buisartillerie ca. 20–30 km, raketartillerie ca. 70–90 km (openbare schattingen; geen harde grens).",
+        "range_source": "Voorinstellingen zijn richtwaarden uit openbare bronnen, geen harde grens:",
         "kind": {
             "control_claim": "claim", "control_confirmation": "bevestiging",
             "fighting_in_settlement": "gevechten in de plaats", "partial_control_change": "gedeeltelijk verlies",
@@ -145,7 +145,7 @@ LABELS = {
         "km_to": "km to",
         "inside": "within range",
         "outside": "out of range",
-        "range_source": "Typical ranges: tube artillery about 20–30 km, rocket artillery about 70–90 km (public estimates, not a hard limit).",
+        "range_source": "Presets are typical published ranges, not a hard limit:",
         "kind": {
             "control_claim": "claim", "control_confirmation": "confirmation",
             "fighting_in_settlement": "fighting inside", "partial_control_change": "partial loss",

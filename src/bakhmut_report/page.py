@@ -153,6 +153,22 @@ def first_within_list(months: Months, language: str, range_km: float, min_popula
     return "".join(rows)
 
 
+def preset_buttons(dataset: Dataset, language: str) -> str:
+    """One button per range preset (data/range_presets.csv); report.js sets the range from it."""
+    return "".join(f'<button type="button" class="bk-preset" data-km="{p.km:g}" title="{esc(p.label(language))}">'
+                   f'{esc(p.label(language).split(" (")[0])} {p.km:g} km</button>' for p in dataset.presets)
+
+
+def preset_sources(dataset: Dataset, language: str) -> str:
+    """Where the preset ranges come from: '... 20–30 km (sources) ...'."""
+    parts = []
+    for p in dataset.presets:
+        links = ", ".join(link(dataset.sources[sid].url, dataset.sources[sid].publisher) for sid in p.sources)
+        parts.append(f"{esc(p.label(language))}: {p.low_km:g}–{p.high_km:g} km ({links})")
+    lead = esc(i18n.label(language, "range_source"))
+    return f"{lead} " + "; ".join(parts) + "."
+
+
 def map_section(dataset: Dataset, months: Months, figure: dict, payload: dict, initial: str,
                 focus: Settlement, language: str, basis: str, range_km: float, min_population: int) -> str:
     """The map with its month slider, play button, range input and the month's lists."""
@@ -174,6 +190,7 @@ def map_section(dataset: Dataset, months: Months, figure: dict, payload: dict, i
 <output id="bk-month-label" for="bk-month">{esc(i18n.month_name(language, initial))}</output>
 <label for="bk-range">{esc(L("range"))}</label>
 <input type="number" id="bk-range" min="1" max="200" step="1" value="{range_km:g}">
+{preset_buttons(dataset, language)}
 </div>
 <p id="bk-summary" class="bk-summary" aria-live="polite">{esc(months.summary(initial, language))}</p>
 <ul class="bk-legend">{legend}</ul>
@@ -183,7 +200,7 @@ def map_section(dataset: Dataset, months: Months, figure: dict, payload: dict, i
 <div class="bk-columns">
 <div>{month_event_list(dataset, months, initial, language)}</div>
 <div><h3>{esc(L("range_list"))}</h3>
-<p class="bk-note">{esc(L("range_source"))}</p>
+<p class="bk-note">{preset_sources(dataset, language)}</p>
 <ol id="bk-reach" class="bk-reach">{reach_list(months, initial, language, range_km)}</ol>
 <h3>{esc(L("range_first"))}</h3>
 <ul id="bk-first-within" class="bk-first-within">{first_within_list(months, language, range_km, min_population)}</ul>

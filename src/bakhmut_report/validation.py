@@ -13,7 +13,7 @@ from .dataset import Dataset
 from .errors import DataError, Problem
 
 WINDOW_END = dt.date(2024, 12, 31)
-SOURCES_FROM = dt.date(2014, 1, 1)
+SOURCES_FROM = dt.date(1990, 1, 1)  # reference material (e.g. weapon ranges) predates the war
 EVENTS = "data/events.csv"
 
 
@@ -24,6 +24,7 @@ def check_consistency(dataset: Dataset) -> None:
     _check_changes(dataset, problems)
     _check_source_dates(dataset, problems)
     _check_claims(dataset, problems)
+    _check_presets(dataset, problems)
     if problems:
         raise DataError(problems)
 
@@ -184,3 +185,10 @@ def _check_claims(dataset: Dataset, problems: list[Problem]) -> None:
                 if sid not in dataset.settlements:
                     problems.append(Problem(claims_file, claim.line, "arguments", f"{key}={value}",
                                             f"no settlement {sid!r} in data/settlements.csv"))
+
+
+def _check_presets(dataset: Dataset, problems: list[Problem]) -> None:
+    for preset in dataset.presets:
+        if not preset.low_km <= preset.km <= preset.high_km:
+            problems.append(Problem("data/range_presets.csv", preset.line, "km", f"{preset.km:g}",
+                                    f"must lie between low_km ({preset.low_km:g}) and high_km ({preset.high_km:g})"))

@@ -218,6 +218,12 @@
     slider.addEventListener("input", function () { stop(); show(Number(slider.value), true); });
     play.addEventListener("click", function () { if (state.timer) stop(); else start(); });
     if (rangeInput) rangeInput.addEventListener("input", function () { show(state.index, false); });
+    Array.prototype.forEach.call(document.querySelectorAll(".bk-preset"), function (button) {
+      button.addEventListener("click", function () {
+        rangeInput.value = button.getAttribute("data-km");
+        show(state.index, false);
+      });
+    });
     window.addEventListener("hashchange", fromHash);
 
     window.Plotly.newPlot(div, fig.data, fig.layout, fig.config).then(function () {
