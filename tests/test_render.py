@@ -56,6 +56,12 @@ def test_rendering_twice_gives_the_same_bytes(rendered, tmp_path):
     assert again.notebook.read_bytes() == rendered.notebook.read_bytes()
 
 
+def test_report_states_its_input_hash_and_data_version(rendered, dataset):
+    html = rendered.html.read_text(encoding="utf-8")
+    footer = re.search(r'<footer class="bk-footer">(.*?)</footer>', html, re.S).group(1)
+    assert f"input {rendered.input_hash}" in footer and f"data {dataset.version}" in footer
+
+
 def test_unchanged_inputs_hit_the_cache(rendered):
     before = rendered.html.stat().st_mtime_ns
     again = render(params.load(None), rendered.html.parent)
