@@ -45,9 +45,6 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     readable: bool = True  # False when the file could not be read as a whole (header, encoding)
 
-    def column_of(self, name: str) -> dict:
-        return next(f for f in self.fields if f["name"] == name)
-
 
 def _problem(problems: list[Problem], table: Table, line: int | None, column: str | None,
              value: str | None, message: str) -> None:
@@ -76,7 +73,7 @@ def load_descriptor(data_dir: Path) -> dict:
     return descriptor
 
 
-TABLES = ("sources", "settlements", "events", "article", "article_claims")  # what Dataset.load reads
+TABLES = ("sources", "settlements", "events", "article", "article_claims", "range_presets")  # what Dataset.load reads
 FIELD_TYPES = ("string", "integer", "number", "date", "list")
 CONSTRAINT_TYPES = {"required": (bool,), "unique": (bool,), "enum": (list,), "pattern": (str,),
                     "maxLength": (int,), "minimum": (int, float), "maximum": (int, float)}
@@ -225,7 +222,7 @@ def _convert(value: str, spec: dict) -> tuple[Any, str | None]:
     return value, None
 
 
-def _check_constraints(value: Any, raw: str, spec: dict) -> str | None:
+def _check_constraints(value: Any, spec: dict) -> str | None:
     cons = spec.get("constraints", {})
     items = value if isinstance(value, list) else [value]
     for item in items:
@@ -301,7 +298,7 @@ def read_table(data_dir: Path, resource: dict, problems: list[Problem]) -> Table
                 _problem(problems, table, line, name, raw_value, f"must be {allowed}")
                 values[name] = None
                 continue
-            complaint = _check_constraints(value, raw_value, spec)
+            complaint = _check_constraints(value, spec)
             if complaint:
                 _problem(problems, table, line, name, raw_value, complaint)
                 values[name] = None

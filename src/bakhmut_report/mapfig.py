@@ -11,7 +11,7 @@ import math
 from functools import lru_cache
 
 from . import i18n
-from .analysis import Months
+from .analysis import RING_CENTRES, Months
 from .control import WAR_START, month_end, timelines
 from .dataset import Settlement
 from .geo import ring
@@ -228,7 +228,7 @@ def steps_payload(months: Months, language: str) -> tuple[list, list[str]]:
     return steps, causes
 
 
-def payload(months: Months, focus: Settlement, language: str, range_km: float, min_population: int) -> dict:
+def payload(months: Months, focus: Settlement, language: str, range_km: float) -> dict:
     """Everything report.js needs to redraw the map and lists for any month, without a kernel."""
     positions = label_positions(months.settlements, focus)
     steps, causes = steps_payload(months, language)
@@ -249,8 +249,7 @@ def payload(months: Months, focus: Settlement, language: str, range_km: float, m
         "summaries": [months.summary(m, language) for m in months.months],
         "focus": focus.settlement_id,
         "rangeKm": range_km,
-        "bigCity": min_population,
-        "ringCentres": 3,
+        "ringCentres": RING_CENTRES,
         "language": language,
         "labels": {k: i18n.label(language, k) for k in (
             "play", "pause", "km_to", "inside", "outside", "range_never", "holder_UA", "holder_RU",

@@ -26,7 +26,7 @@ from .params import variant_name
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parents[1]
-HASH_META = re.compile(r'<meta (?:content="([0-9a-f]+)" name="bakhmut-input-hash"|name="bakhmut-input-hash" content="([0-9a-f]+)")')
+HASH_META = re.compile(r'<meta name="bakhmut-input-hash" content="([0-9a-f]+)">')
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _cached_hash(html_path: Path) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     found = HASH_META.search(head)
-    return (found.group(1) or found.group(2)) if found else None
+    return found.group(1) if found else None
 
 
 def atomic_write_all(files: dict[Path, str]) -> None:

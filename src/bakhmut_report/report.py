@@ -86,8 +86,7 @@ class Report:
         p = self.params
         month = p["initial_month"]
         figure = mapfig.figure(self.months, month, self.focus, self.language, p["artillery_range_km"])
-        payload = mapfig.payload(self.months, self.focus, self.language, p["artillery_range_km"],
-                                 p["big_city_population"])
+        payload = mapfig.payload(self.months, self.focus, self.language, p["artillery_range_km"])
         html = page.map_section(self.dataset, self.months, figure, payload, month, self.focus, self.language,
                                 p["control_basis"], p["artillery_range_km"], p["big_city_population"])
         lab_figure = {**figure, "config": {**mapfig.PLOTLY_CONFIG, "topojsonURL": "/files/data/geo/"}}
