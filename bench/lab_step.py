@@ -387,11 +387,12 @@ EXPLORER_DIAGNOSTICS_JS = """
 
 def explorer_labels() -> dict[str, str]:
     """Texts the page shows in the notebook's default language (the month slider, the events heading)."""
-    from bakhmut_report import i18n, params
+    from bakhmut_report.load import params
+    from bakhmut_report.present.i18n import texts
 
     language = params.DEFAULTS["language"]
-    return {"month": i18n.label(language, "month"), "events": i18n.label(language, "events_in_month"),
-            "language": language}
+    t = texts(language)
+    return {"month": t.label("month"), "events": t.label("events_in_month"), "language": language}
 
 
 @dataclass
@@ -534,19 +535,19 @@ def launch_chromium(playwright):
 
 def default_report():
     """The report with the notebook's default parameters, as the kernel builds it."""
-    from bakhmut_report import params
-    from bakhmut_report.dataset import Dataset
-    from bakhmut_report.report import Report
+    from bakhmut_report.load import params
+    from bakhmut_report.present.report import Report
+    from bakhmut_report.validate import load_valid_dataset
 
-    return Report(dict(params.DEFAULTS), Dataset.load())
+    return Report(dict(params.DEFAULTS), load_valid_dataset())
 
 
 def marker_traces(report, month: str) -> list[dict]:
     """What the explorer's traces 1..3 (UA, RU, contested) hold at ``month``."""
-    from bakhmut_report import mapfig
+    from bakhmut_report.present import mapfig
 
     positions = mapfig.label_positions(report.months.settlements, report.focus)
-    return [mapfig.holder_trace_data(report.months, month, holder, report.language, positions)
+    return [mapfig.holder_trace_data(report.months, month, holder, report.t, positions)
             for holder in mapfig.HOLDER_ORDER]
 
 
@@ -570,14 +571,12 @@ def measure_lab_month_step(runs: int = 15, warmup: int = 3) -> list[float]:
     """
     from playwright.sync_api import sync_playwright
 
-    from bakhmut_report import i18n
-
     report = default_report()
     months = report.months.months
     start, low = months.index(report.params["initial_month"]), changing_step(report)
 
     def name(index: int) -> str:
-        return i18n.month_name(report.language, months[index])
+        return report.t.month(months[index])
 
     with sync_playwright() as p:
         browser = launch_chromium(p)

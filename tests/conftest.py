@@ -1,58 +1,48 @@
-"""Shared fixtures: the shipped data, copies of it to break, and one rendered report."""
+"""Shared fixtures: the shipped data, copies of it to break, the CLI, one rendered report, a browser."""
+
 from __future__ import annotations
 
-import csv
-import io
 import shutil
-from pathlib import Path
+import subprocess
+import sys
+from collections.abc import Callable
 
 import pytest
+from helpers import CHROMIUM, DATA_DIR, PROJECT
 
-from bakhmut_report.dataset import DEFAULT_DATA_DIR, Dataset
-
-PROJECT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
+from bakhmut_report.model.dataset import Dataset
+from bakhmut_report.validate import load_valid_dataset
 
 
 @pytest.fixture(scope="session")
 def dataset() -> Dataset:
-    return Dataset.load(DEFAULT_DATA_DIR)
+    return load_valid_dataset(DATA_DIR)
 
 
 @pytest.fixture
-def data_copy(tmp_path) -> Path:
+def data_copy(tmp_path):
     """A writable copy of data/ to put mistakes in."""
     target = tmp_path / "data"
-    shutil.copytree(DEFAULT_DATA_DIR, target)
+    shutil.copytree(DATA_DIR, target)
     return target
 
 
-def edit_csv(path: Path, row_key: tuple[str, str], column: str, value: str) -> int:
-    """Set one cell (row found by key column=value); returns the row's line number."""
-    text = path.read_text(encoding="utf-8")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    header = rows[0]
-    key_col, key_value = row_key
-    for index, row in enumerate(rows):
-        if index and row[header.index(key_col)] == key_value:
-            row[header.index(column)] = value
-            break
-    else:
-        raise KeyError(row_key)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    # physical line of the record: count newlines in the records before it
-    before = io.StringIO()
-    csv.writer(before, lineterminator="\n").writerows(rows[:index])
-    return before.getvalue().count("\n") + 1
+def _run_cli(*args: str, cwd=PROJECT, env=None, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bakhmut_report", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def run_cli() -> Callable[..., subprocess.CompletedProcess]:
+    """``run_cli("render", "--out", d)``: the real command line in a subprocess (captured, text)."""
+    return _run_cli
 
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
     """The default report, rendered once for the render and browser tests."""
-    from bakhmut_report import params
-    from bakhmut_report.render import render
+    from bakhmut_report.load import params
+    from bakhmut_report.run.render import render
 
     out = tmp_path_factory.mktemp("build")
     return render(params.load(PROJECT / "report_params.yaml"), out)

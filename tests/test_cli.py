@@ -6,13 +6,13 @@ import sys
 
 import pytest
 
-from conftest import PROJECT
+from helpers import PROJECT
 
 pytestmark = pytest.mark.slow
 
 
 def cli(*args, cwd=PROJECT):
-    return subprocess.run([sys.executable, "-m", "bakhmut_report.cli", *args],
+    return subprocess.run([sys.executable, "-m", "bakhmut_report", *args],
                           capture_output=True, text=True, cwd=cwd)
 
 
@@ -72,14 +72,14 @@ def test_batch_renders_every_variant_and_reports_failures(tmp_path):
 
 def test_params_lists_every_parameter_with_help():
     run = cli("params")
-    from bakhmut_report.params import SCHEMA
+    from bakhmut_report.load.params import SCHEMA
 
     for spec in SCHEMA:
         assert spec.name in run.stdout and spec.help in run.stdout
 
 
 def test_bad_data_stops_the_render_before_anything_is_written(soledar_en, data_copy):
-    from conftest import edit_csv
+    from helpers import edit_csv
 
     before = {p.name: p.read_bytes() for p in soledar_en.iterdir()}
     line = edit_csv(data_copy / "events.csv", ("event_id", "ev-2023-01-25-ua-confirms-soledar-withdrawal"),

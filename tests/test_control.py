@@ -8,7 +8,9 @@ import sys
 
 import pytest
 
-from bakhmut_report.control import control_changes, control_table, month_end, months_between
+from bakhmut_report.derive.control import control_table
+from bakhmut_report.model.calendar import month_end, months_between
+from bakhmut_report.model.changes import control_changes
 
 
 def holders(dataset, basis="confirmed", start="2022-02", end="2024-12"):
@@ -64,7 +66,7 @@ def test_every_settlement_every_month(dataset):
 
 
 def test_cli_prints_csv(dataset):
-    out = subprocess.run([sys.executable, "-m", "bakhmut_report.cli", "control", "--format", "csv"],
+    out = subprocess.run([sys.executable, "-m", "bakhmut_report", "control", "--format", "csv"],
                          capture_output=True, text=True, check=True).stdout
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["month", "settlement", "holder"]

@@ -7,16 +7,16 @@ import sys
 
 import pytest
 
-from bakhmut_report.dataset import Dataset
-from bakhmut_report.errors import DataError
-from conftest import PROJECT, edit_csv
+from bakhmut_report.validate import load_valid_dataset
+from bakhmut_report.model.errors import DataError
+from helpers import PROJECT, edit_csv
 
 EVENTS, SETTLEMENTS, SOURCES = "events.csv", "settlements.csv", "sources.csv"
 
 
 def problems_of(data_dir) -> list[str]:
     with pytest.raises(DataError) as err:
-        Dataset.load(data_dir)
+        load_valid_dataset(data_dir)
     return [str(p) for p in err.value.problems]
 
 
@@ -110,7 +110,7 @@ def test_all_mistakes_are_reported_at_once(data_copy):
 
 def test_check_exits_2_with_the_message_and_no_traceback(data_copy):
     line = edit_csv(data_copy / SETTLEMENTS, ("settlement_id", "bakhmut"), "lat", "north")
-    run = subprocess.run([sys.executable, "-m", "bakhmut_report.cli", "check", "--data", str(data_copy)],
+    run = subprocess.run([sys.executable, "-m", "bakhmut_report", "check", "--data", str(data_copy)],
                          capture_output=True, text=True, cwd=PROJECT)
     assert run.returncode == 2
     assert f"data/settlements.csv:{line}: column 'lat', value 'north': must be a decimal number" in run.stderr
@@ -127,7 +127,7 @@ def test_descriptor_is_a_frictionless_data_package():
 
 
 def test_every_event_has_a_source_with_a_url_and_every_change_both_or_a_note(dataset):
-    from bakhmut_report.control import control_changes
+    from bakhmut_report.model.changes import control_changes
 
     for event in dataset.events:
         assert event.sources and all(dataset.sources[s].url.startswith(("http://", "https://")) for s in event.sources)
@@ -137,6 +137,6 @@ def test_every_event_has_a_source_with_a_url_and_every_change_both_or_a_note(dat
 
 
 def test_data_dictionary_is_generated_from_the_descriptor():
-    from bakhmut_report.datadict import render
+    from bakhmut_report.present.datadict import render
 
     assert (PROJECT / "data" / "README.md").read_text(encoding="utf-8") == render()

@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from conftest import PROJECT
+from helpers import PROJECT
 
 
 def pins(path) -> dict[str, str]:

@@ -1,9 +1,9 @@
 """The live explorer's logic without a browser: a month step restyles traces and panes."""
 from __future__ import annotations
 
-from bakhmut_report import params
-from bakhmut_report.explorer import Explorer, topojson_url
-from bakhmut_report.report import Report
+from bakhmut_report.load import params
+from bakhmut_report.present.explorer import Explorer, topojson_url
+from bakhmut_report.present.report import Report
 
 
 def test_month_step_updates_map_events_and_article(dataset):

@@ -28,9 +28,9 @@ import nbformat
 import psutil
 import pytest
 
-from bakhmut_report.errors import ReportError
-from bakhmut_report.render import atomic_write_all
-from conftest import PROJECT
+from bakhmut_report.model.errors import ReportError
+from bakhmut_report.run.files import atomic_write_all
+from helpers import PROJECT
 
 pytestmark = pytest.mark.slow
 OUTPUTS = ["report.html", "report.ipynb"]
@@ -72,7 +72,7 @@ class Render:
             env["BAKHMUT_NOTEBOOK"] = str(notebook)
         self.stdout_path, self.stderr_path = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
         with self.stdout_path.open("wb") as stdout, self.stderr_path.open("wb") as stderr:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bakhmut_report.cli", "render", "--out", str(out),
+            self.proc = subprocess.Popen([sys.executable, "-m", "bakhmut_report", "render", "--out", str(out),
                                           *args], cwd=PROJECT, env=env, stdout=stdout, stderr=stderr)
 
     def processes(self, kernels_only: bool = False) -> list[psutil.Process]:
@@ -211,7 +211,8 @@ def test_read_only_out_dir_exits_2(tmp_path, out_dir, good_report):
 
 def test_unwritable_out_dir_is_refused_before_any_kernel(tmp_path, monkeypatch):
     """The read-only check itself, for root too: os.access reports the directory as not writable."""
-    from bakhmut_report import params, render
+    from bakhmut_report.load import params
+    from bakhmut_report.run import render
 
     out = tmp_path / "out"
     out.mkdir()

@@ -18,9 +18,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bakhmut_report import params
-from bakhmut_report.dataset import DEFAULT_DATA_DIR, Dataset
-from bakhmut_report.errors import DataError, ParameterError, ReportError
+from bakhmut_report.load import params
+from bakhmut_report.model.paths import DATA_DIR as DEFAULT_DATA_DIR
+from bakhmut_report.validate import load_valid_dataset
+from bakhmut_report.model.errors import DataError, ParameterError, ReportError
 
 TABLES = ["sources.csv", "settlements.csv", "events.csv", "article.csv", "article_claims.csv"]
 BASE = settings(deadline=None, database=None, derandomize=True,
@@ -56,9 +57,9 @@ def outcome(action, *args):
 
 def build_report(data_dir: Path) -> None:
     """Load, validate and build every part of the report the notebook shows."""
-    from bakhmut_report.report import Report
+    from bakhmut_report.present.report import Report
 
-    report = Report(params.load(None), Dataset.load(data_dir))
+    report = Report(params.load(None), load_valid_dataset(data_dir))
     for part in (report.header, report.article, report.map, report.events_table, report.method, report.sources):
         block = part()
         assert block.html and block.text
@@ -90,7 +91,7 @@ class Replaced:
 @example(name="datapackage.json", raw=b"1" * 5000)
 def test_random_bytes_in_a_data_file(data_dir, name, raw):
     with Replaced(data_dir / name, raw):
-        outcome(Dataset.load, data_dir)
+        outcome(load_valid_dataset, data_dir)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "latin-1", "cp1252", "utf-8-sig"])
@@ -100,10 +101,10 @@ def test_wrong_encodings_are_named(data_dir, encoding):
         raw = text.encode(encoding, errors="replace")
         with Replaced(data_dir / name, raw):
             if raw == text.encode("utf-8"):
-                assert Dataset.load(data_dir)  # plain ASCII: the same bytes in every encoding
+                assert load_valid_dataset(data_dir)  # plain ASCII: the same bytes in every encoding
                 continue
             with pytest.raises(DataError) as err:
-                Dataset.load(data_dir)
+                load_valid_dataset(data_dir)
             assert f"data/{name}:" in str(err.value)
             assert "UTF-8" in str(err.value) or "byte-order mark" in str(err.value), str(err.value)
 
@@ -241,7 +242,7 @@ def test_damaged_descriptor_is_named(data_dir, document, path, replacement):
     real = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     for candidate in (document, _damage(real, path, replacement)):
         with Replaced(data_dir / "datapackage.json", json.dumps(candidate).encode()):
-            outcome(Dataset.load, data_dir)
+            outcome(load_valid_dataset, data_dir)
 
 
 def _resource(descriptor: dict, name: str) -> dict:
@@ -270,7 +271,7 @@ def test_known_descriptor_damage_is_named(data_dir, damage):
     damage(descriptor)
     with Replaced(data_dir / "datapackage.json", json.dumps(descriptor).encode()):
         with pytest.raises(DataError) as err:
-            Dataset.load(data_dir)
+            load_valid_dataset(data_dir)
     assert str(err.value).startswith("1 problem in the data:\n  data/datapackage.json: ")
     assert "restore the file" in str(err.value)
 

@@ -27,10 +27,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from bakhmut_report import page, params
-from bakhmut_report.dataset import DEFAULT_DATA_DIR
-from bakhmut_report.export import plotly_js
-from conftest import PROJECT
+from bakhmut_report.load import params
+from bakhmut_report.present.html import environment, json_for_script
+from bakhmut_report.model.paths import DATA_DIR as DEFAULT_DATA_DIR
+from bakhmut_report.run.export import plotly_js
+from helpers import PROJECT
 
 pytestmark = pytest.mark.slow
 
@@ -116,7 +117,7 @@ def poison(data: Path) -> str:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """A report rendered (in process) from poisoned data with a poisoned title: its html and unsafe_source."""
-    from bakhmut_report.render import render
+    from bakhmut_report.run.render import render
 
     base = tmp_path_factory.mktemp("hostile")
     data = base / "data"
@@ -205,11 +206,11 @@ def test_browser_requests_only_local_files(hostile_page):
 @pytest.mark.parametrize("url", [JS_URL, "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>",
                                  "//evil.example/x.js"])
 def test_unsafe_url_schemes_are_refused_by_the_cli(tmp_path, data_copy, url):
-    from conftest import edit_csv
+    from helpers import edit_csv
 
     line = edit_csv(data_copy / "sources.csv", ("source_id", "bbc-2022-12-20-zelensky-visits-bakhmut"), "url", url)
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "bakhmut_report.cli", "render", "--data", str(data_copy),
+    run = subprocess.run([sys.executable, "-m", "bakhmut_report", "render", "--data", str(data_copy),
                           "--out", str(out)], capture_output=True, text=True, cwd=PROJECT, timeout=120)
     assert run.returncode == 2, run.stderr
     assert (f"data/sources.csv:{line}: column 'url', value {url!r}: must be an http:// or https:// address "
@@ -220,14 +221,15 @@ def test_unsafe_url_schemes_are_refused_by_the_cli(tmp_path, data_copy, url):
 @pytest.mark.parametrize("url", [JS_URL, "data:text/html,x", 'https://x/"onmouseover="alert(1)', "https://x/<b>",
                                  "https://x/ y", "ftp://x/"])
 def test_links_are_made_only_for_plain_http_urls(url):
-    html = page.link(url, "<b>t</b>")
+    link = environment().get_template("macros.html.j2").module.link
+    html = str(link(url, "<b>t</b>"))
     assert "<a " not in html and html == "&lt;b&gt;t&lt;/b&gt;"
-    assert page.link("https://example.org/a?b=1&c=2", "t") == \
+    assert str(link("https://example.org/a?b=1&c=2", "t")) == \
         '<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer">t</a>'
 
 
 def test_json_in_script_elements_cannot_end_them():
-    text = page.json_for_script({"a": "</script><!--<script>", "b": "&amp;\u2028"})
+    text = json_for_script({"a": "</script><!--<script>", "b": "&amp;\u2028"})
     assert not re.search(r"[<>&]", text)
 
 
@@ -338,7 +340,7 @@ def foreign(tmp_path_factory):
                TZ="Asia/Tokyo", LC_ALL=other_locale(), LANG="nl_NL.UTF-8", PYTHONHASHSEED="4242", HOME=str(home),
                USER=USER, LOGNAME=USER, PYTHONDONTWRITEBYTECODE="1")
     prefix = own_hostname()
-    run = subprocess.run(prefix + [sys.executable, "-m", "bakhmut_report.cli", "render", "--out", str(base / "out")],
+    run = subprocess.run(prefix + [sys.executable, "-m", "bakhmut_report", "render", "--out", str(base / "out")],
                          cwd=repo, env=env, capture_output=True, text=True, timeout=300)
     selftest_env = dict(env, BAKHMUT_NET_LOG=str(base / "selftest.log"))
     subprocess.run([sys.executable, "-c", "import socket\n"
@@ -354,7 +356,7 @@ def test_foreign_render_used_the_copy(foreign):
     run = foreign["run"]
     assert run.returncode == 0, run.stderr
     loaded = [line for line in foreign["log"] if " loaded " in line]
-    assert any("bakhmut_report.cli" in line for line in loaded), loaded
+    assert any("bakhmut_report" in line for line in loaded), loaded
     assert any("ipykernel_launcher" in line for line in loaded), "the socket watch must run in the kernel too"
     import_check = subprocess.run([sys.executable, "-c", "import bakhmut_report; print(bakhmut_report.__file__)"],
                                   cwd=foreign["repo"], env=foreign["env"], capture_output=True, text=True)

@@ -4,23 +4,18 @@ A real ``jupyter lab`` subprocess (127.0.0.1, random free port, random token,
 every Jupyter/IPython dir temporary) serves a throw-away copy of notebooks/,
 data/ and report_params.yaml (why a copy: see bench/lab_step.py). Headless
 Chromium opens the notebook, runs all cells, and presses arrow keys on the
-month slider of the ``report.explore()`` cell. The server, its kernel and the
+month slider of the ``explore(report)`` cell. The server, its kernel and the
 page code are shared with the benchmark in bench/lab_step.py.
 """
 from __future__ import annotations
 
 import re
-import sys
 import time
 
 import pytest
+from helpers import PROJECT
 
-from conftest import PROJECT
-
-if str(PROJECT) not in sys.path:  # bench/ lives at the project root, next to tests/
-    sys.path.insert(0, str(PROJECT))
-
-from bench.lab_step import (  # noqa: E402
+from bench.lab_step import (
     LOCAL_HOST, TOPOJSON_PATH, changing_step, default_report, lab_session, marker_traces)
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow, pytest.mark.browser]
@@ -52,7 +47,7 @@ def assert_map_drawn(state: dict) -> None:
 
 
 def test_month_slider_moves_map_and_events_in_jupyterlab(browser, tmp_path):
-    from bakhmut_report import i18n
+    from bakhmut_report.present.i18n import texts
 
     report = default_report()
     months, language = report.months.months, report.language
@@ -68,7 +63,7 @@ def test_month_slider_moves_map_and_events_in_jupyterlab(browser, tmp_path):
 
         # the explorer rendered at the initial month, with its base map from the server's /files/
         first = lab.state()
-        assert first["month"] == i18n.month_name(language, months[start])
+        assert first["month"] == texts(language).month(months[start])
         assert page_markers(first) == expected_markers(report, months[start])
         assert_map_drawn(first)
         assert 200 in lab.traffic.status_of(TOPOJSON_PATH), lab.traffic.statuses
@@ -76,7 +71,7 @@ def test_month_slider_moves_map_and_events_in_jupyterlab(browser, tmp_path):
         # ArrowRight on the month slider until the month whose markers change
         states = [first]
         for index in range(start + 1, low + 2):
-            states.append(lab.press("ArrowRight", i18n.month_name(language, months[index])))
+            states.append(lab.press("ArrowRight", texts(language).month(months[index])))
         before, after = states[-2], states[-1]
 
         # (a) the map changed: the FigureWidget's traces hold the new month, a marker moved trace
@@ -94,7 +89,7 @@ def test_month_slider_moves_map_and_events_in_jupyterlab(browser, tmp_path):
             assert event.title(language) in after["events"]
 
         # and back: ArrowLeft restores the previous month's markers
-        back = lab.press("ArrowLeft", i18n.month_name(language, months[low]))
+        back = lab.press("ArrowLeft", texts(language).month(months[low]))
         assert page_markers(back) == page_markers(before)
         assert back["markerDom"] == before["markerDom"]
         assert back["events"] == before["events"]

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from bakhmut_report import params
-from bakhmut_report.errors import ParameterError
-from conftest import PROJECT
+from bakhmut_report.load import params
+from bakhmut_report.model.errors import ParameterError
+from helpers import PROJECT
 
 
 def notebook_defaults() -> dict:

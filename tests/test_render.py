@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from bakhmut_report import params
-from bakhmut_report.export import plotly_js
-from bakhmut_report.render import render
+from bakhmut_report.load import params
+from bakhmut_report.run.export import plotly_js
+from bakhmut_report.run.render import render
 
 pytestmark = pytest.mark.slow
 MAX_BYTES = int(5.3 * 1024 * 1024)  # the issue's limit; the geo bundle keeps it near 1.6 MB
@@ -69,7 +69,7 @@ def test_unchanged_inputs_hit_the_cache(rendered):
 
 
 def test_vendored_plotly_geo_bundle_is_the_version_plotly_py_writes_for():
-    from bakhmut_report.export import plotly_py_js_version
+    from bakhmut_report.run.export import plotly_py_js_version
 
     js, version = plotly_js()
     assert version == plotly_py_js_version() == "4.1.1"
@@ -78,8 +78,8 @@ def test_vendored_plotly_geo_bundle_is_the_version_plotly_py_writes_for():
 
 def test_capped_table_keeps_every_event_the_page_links_to(dataset):
     """With many events the table is capped, but never drops an event a link points at."""
-    from bakhmut_report import page
-    from bakhmut_report.report import Report
+    from bakhmut_report.present import sections as page
+    from bakhmut_report.present.report import Report
 
     report = Report(dict(params.DEFAULTS), dataset)
     html = "".join(part().html for part in (report.article, report.events_table, report.method))

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import filecmp
-import sys
-from pathlib import Path
 
 import pytest
 
-from bakhmut_report.dataset import DEFAULT_DATA_DIR, Dataset
+from bakhmut_report.model.paths import DATA_DIR as DEFAULT_DATA_DIR
+from bakhmut_report.load.dataset import load_dataset
+from bakhmut_report.validate import load_valid_dataset
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench import synthetic  # noqa: E402
+from bench import synthetic
 
 FILES = ("settlements.csv", "events.csv", "sources.csv")
 
@@ -34,7 +33,7 @@ def test_same_seed_gives_identical_files(ten_x, tmp_path):
 
 def test_ten_x_passes_validation(ten_x):
     out, counts = ten_x
-    dataset = Dataset.load(out)  # schema, keys and consistency rules: raises DataError on any problem
+    dataset = load_valid_dataset(out)  # schema, keys and consistency rules: raises DataError on any problem
     assert len(dataset.events) == counts["events"] == 840
     assert len(dataset.settlements) == counts["settlements"] == synthetic.settlement_count(10)
     assert len(dataset.sources) == counts["sources"]
@@ -46,7 +45,7 @@ def test_real_rows_are_kept_and_new_ones_fit_the_window(ten_x):
     for name in FILES:
         real = (DEFAULT_DATA_DIR / name).read_text(encoding="utf-8")
         assert (out / name).read_text(encoding="utf-8").startswith(real)
-    dataset = Dataset.load(out, validate=False)
+    dataset = load_dataset(out)
     synthetic_events = [e for e in dataset.events if "-synth-" in e.event_id]
     assert min(e.date for e in synthetic_events) >= synthetic.WAR_START
     assert max(e.date for e in synthetic_events) <= synthetic.WINDOW_END

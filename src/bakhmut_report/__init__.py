@@ -1,21 +1,39 @@
 """The battle for Bakhmut: an explorable, reproducible report.
 
-Notebook entry point: ``from bakhmut_report import Report``. Heavy modules
-(papermill, nbconvert, plotly) are imported only where they are used.
+The package reads as the data's path, each layer importing only the ones below it
+(an import-linter contract in pyproject.toml holds this):
+
+    model     what the data is: typed records, changes of control, months, geometry
+    load      files -> typed values (data package, parameters)
+    validate  consistency rules beyond the Table Schema
+    derive    who holds what, periods, the article's claims checked
+    present   words, HTML, the map figure, the notebook's blocks, the live explorer
+    run       execute, export, write, render, batch, the command line
+
+Notebook entry points: ``from bakhmut_report import Report, explore``. They are
+imported on first use so that the command line's fast paths (a cache hit, ``check``)
+never load the presentation toolchain.
 """
+
 import sys
 
-__version__ = "1.0.0"
+from .model.vocabulary import VERSION as __version__
 
 # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a lark
 # grammar at import time: ~2.6 s per process, for IRI format checks notebooks never use.
 # Marking it absent makes jsonschema skip those checks (it treats the module as optional).
 sys.modules.setdefault("rfc3987_syntax", None)
 
+__all__ = ["Report", "__version__", "explore"]
 
-def __getattr__(name):
+
+def __getattr__(name: str):
     if name == "Report":
-        from .report import Report
+        from .present.report import Report
 
         return Report
+    if name == "explore":
+        from .present.explorer import explore
+
+        return explore
     raise AttributeError(name)

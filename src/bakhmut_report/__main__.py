@@ -1,0 +1,7 @@
+"""``python -m bakhmut_report``: the same command line as ``bakhmut-report``."""
+
+import sys
+
+from .run.cli import main
+
+sys.exit(main())

@@ -1,0 +1,60 @@
+"""The validated data of one report: records indexed the ways the layers above look them up.
+
+A ``Dataset`` is built by ``load.dataset.load_dataset`` and checked by
+``validate``; it does no I/O itself, so every layer may hold one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import ParameterError, did_you_mean
+from .records import ArticleBlock, Claim, Event, RangePreset, Settlement, Source
+
+
+@dataclass(eq=False)  # compared and hashed by identity (derivations are cached per dataset)
+class Dataset:
+    data_dir: Path
+    descriptor: dict
+    version: str  # short hash of every file in the data directory: the data version the report states
+    sources: dict[str, Source]
+    settlements: dict[str, Settlement]
+    events: list[Event]
+    article: list[ArticleBlock]
+    claims: list[Claim]  # in claim_id order
+    presets: list[RangePreset]
+
+    @property
+    def article_month(self) -> str:
+        """The article's month (YYYY-MM), from the data package."""
+        article = next(r for r in self.descriptor["resources"] if r["name"] == "article")
+        return str(article["x-article"]["date"])
+
+    @cached_property
+    def last_event_date(self) -> dt.date:
+        return max(e.date for e in self.events)
+
+    def settlement_named(self, name: str) -> Settlement:
+        """Find a settlement by id, canonical name or any name variant (case-insensitive)."""
+        wanted = name.strip().casefold()
+        for s in self.settlements.values():
+            if wanted in (n.casefold() for n in s.names):
+                return s
+        every = [n for s in self.settlements.values() for n in (s.name, *s.name_variants)]
+        raise ParameterError(
+            f"focus_city: no settlement called {name!r}.{did_you_mean(name, every)} "
+            f"Known settlements: {', '.join(sorted(s.name for s in self.settlements.values()))}."
+        )
+
+    def events_for(self, settlement_id: str) -> list[Event]:
+        return [e for e in self.events if settlement_id in e.settlements]
+
+    def sections(self) -> list[list[ArticleBlock]]:
+        """Article blocks grouped by section, in order."""
+        grouped: dict[str, list[ArticleBlock]] = {}
+        for block in self.article:
+            grouped.setdefault(block.section_id, []).append(block)
+        return list(grouped.values())

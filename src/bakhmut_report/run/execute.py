@@ -1,0 +1,143 @@
+"""Execute the report notebook with papermill (in process) and make the result deterministic.
+
+The kernel is owned by a guard so that Ctrl-C, SIGTERM, a crash or a failing
+cell always ends with a clear ``RenderError`` and no kernel left running.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+
+from ..model.errors import RenderError, ReportError
+from . import notebook
+
+
+def notebook_path() -> Path:
+    """The notebook a render executes: notebooks/bakhmut.ipynb, or the path in $BAKHMUT_NOTEBOOK.
+
+    The override exists for the fault tests, which run a copy with a failing,
+    crashing or sleeping cell; it is part of the input hash like the real one.
+    """
+    path = Path(os.environ.get("BAKHMUT_NOTEBOOK") or notebook.NOTEBOOK)
+    if not path.is_file():
+        raise ReportError(f"the notebook {path} does not exist: check $BAKHMUT_NOTEBOOK")
+    return path
+
+
+def execute(params: dict, data_dir: Path | None = None):
+    """Run the report notebook with papermill and return the normalised executed notebook."""
+    import papermill
+    from nbclient.exceptions import DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    nb_path = notebook_path()
+    nb = notebook.for_report(notebook.read(nb_path))
+    env_backup = os.environ.get("BAKHMUT_DATA_DIR")
+    if data_dir:
+        os.environ["BAKHMUT_DATA_DIR"] = str(Path(data_dir).resolve())
+    guard = _KernelGuard()
+    # nbclient logs kernel deaths through papermill's logger; the RenderError below says it once, clearly
+    papermill_log = logging.getLogger("papermill")
+    log_level = papermill_log.level
+    papermill_log.setLevel(logging.CRITICAL)
+    try:
+        with guard:
+            executed = papermill.execute_notebook(
+                nb, None, parameters=params, kernel_name="python3", progress_bar=False,
+                cwd=str(nb_path.parent), log_output=False,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no TCP-transport warning on stderr
+                kernel_manager_class=guard.manager_class(),
+                shutdown_kernel="immediate")  # a graceful stop of a busy kernel prints its traceback
+    except PapermillExecutionError as exc:
+        raise RenderError(_cell_failure(exc)) from None
+    except DeadKernelError:
+        raise RenderError("the notebook kernel died while running a cell (it crashed, was killed or ran "
+                          "out of memory); the previous report is unchanged") from None
+    except RuntimeError as exc:  # failed to start
+        raise RenderError(f"the notebook kernel failed: {exc}") from None
+    finally:
+        papermill_log.setLevel(log_level)
+        if data_dir:
+            if env_backup is None:
+                os.environ.pop("BAKHMUT_DATA_DIR", None)
+            else:
+                os.environ["BAKHMUT_DATA_DIR"] = env_backup
+    return notebook.normalize(executed)
+
+
+class _KernelGuard:
+    """Owns the render's kernels so Ctrl-C and SIGTERM never leave one behind.
+
+    A KeyboardInterrupt raised inside nbclient/jupyter_client while a kernel
+    starts or runs can orphan the kernel (nbclient cleans up only once the
+    client is ready), break the client's state (InvalidStateError) or hang the
+    process at exit in zmq's context.term(). So while a kernel is alive the
+    signal handler only kills the kernel's process group and remembers the
+    signal; nbclient then fails on the dead kernel and cleans up normally, and
+    leaving the guard raises KeyboardInterrupt. Without a live kernel (or off
+    the main thread, where handlers cannot be set) signals act as before.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        self.managers: list = []
+        self.received: list[int] = []
+        self._previous: dict = {}
+
+    def manager_class(self):
+        """nbclient's kernel manager class, remembering each instance it creates."""
+        from jupyter_client.manager import AsyncKernelManager
+
+        managers = self.managers
+
+        class TrackedKernelManager(AsyncKernelManager):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                managers.append(self)
+
+        return TrackedKernelManager
+
+    def _processes(self) -> list:
+        """Kernel processes still running (poll() reaps exited ones, so their pids are never reused here)."""
+        found = [getattr(km.provisioner, "process", None) for km in self.managers]
+        return [process for process in found if process is not None and process.poll() is None]
+
+    def _kill(self) -> list:
+        """SIGKILL every running kernel's process group (it leads its own session); returns the processes."""
+        processes = self._processes()
+        for process in processes:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+        return processes
+
+    def _handle(self, signum, frame):
+        if not self._kill():
+            raise KeyboardInterrupt
+        self.received.append(signum)
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._previous = {s: signal.signal(s, self._handle) for s in self.SIGNALS}
+        return self
+
+    def __exit__(self, kind, value, tb):
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        for process in self._kill():  # e.g. an error while the kernel was starting: kill and reap it
+            with contextlib.suppress(Exception):
+                process.wait(timeout=5)
+        if self.received:
+            raise KeyboardInterrupt from None
+        return False
+
+
+def _cell_failure(exc) -> str:
+    source = "\n".join(f"    {line}" for line in (exc.source or "").splitlines()[:4])
+    return (f"cell {exc.exec_count} failed with {exc.ename}: {exc.evalue}\n"
+            f"  its first lines:\n{source}\n"
+            "  fix the cell or the data it uses, then render again (the previous report is unchanged)")

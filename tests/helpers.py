@@ -1,0 +1,49 @@
+"""Helpers the tests share: reading and editing CSV files, the project's paths."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from bakhmut_report.model.paths import DATA_DIR, PROJECT_DIR
+
+PROJECT = PROJECT_DIR
+CHROMIUM = Path("/usr/bin/chromium")
+__all__ = ["CHROMIUM", "DATA_DIR", "PROJECT", "edit_csv", "read_csv", "remove_rows", "write_csv"]
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    """Every record of a CSV file, header first."""
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def edit_csv(path: Path, row_key: tuple[str, str], column: str, value: str) -> int:
+    """Set one cell (row found by key column=value); returns the row's physical line number."""
+    rows = read_csv(path)
+    header = rows[0]
+    key_col, key_value = row_key
+    for index, row in enumerate(rows):
+        if index and row[header.index(key_col)] == key_value:
+            row[header.index(column)] = value
+            break
+    else:
+        raise KeyError(row_key)
+    write_csv(path, rows)
+    before = io.StringIO()
+    csv.writer(before, lineterminator="\n").writerows(rows[:index])
+    return before.getvalue().count("\n") + 1
+
+
+def remove_rows(path: Path, predicate: Callable[[dict[str, str]], bool]) -> None:
+    """Drop the records for which ``predicate(record as a dict)`` is true."""
+    rows = read_csv(path)
+    header = rows[0]
+    write_csv(path, [header] + [r for r in rows[1:] if not predicate(dict(zip(header, r, strict=True)))])
