@@ -7,13 +7,20 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: report test lab bench check notebook lock chromium clean
+.PHONY: report test lint lab bench check notebook lock chromium clean
 
 report: $(STAMP)
 	$(BIN)/bakhmut-report render -f report_params.yaml --out build
 
-test: $(STAMP) chromium
+test: lint chromium
 	$(BIN)/python -m pytest -q --nbval --nbval-current-env tests notebooks/bakhmut.ipynb
+
+# Conventions first: lint and format (ruff), types (mypy), the layer contract (import-linter).
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 check: $(STAMP)
 	$(BIN)/bakhmut-report check -f report_params.yaml

@@ -16,6 +16,7 @@ server's ``/files/data/geo/`` route serves to plotly.js, the same URL as in
 ``make lab``. JUPYTER_CONFIG_DIR/DATA_DIR/RUNTIME_DIR and IPYTHONDIR point into
 the same temporary directory, so nothing user-level is read or written.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -39,8 +40,15 @@ from urllib.parse import urlsplit
 
 PROJECT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 NOTEBOOK = "notebooks/bakhmut.ipynb"
 TOPOJSON_PATH = "/files/data/geo/europe_50m.json"
 LOCAL_HOST = "127.0.0.1"
@@ -49,8 +57,7 @@ LOCAL_HOST = "127.0.0.1"
 # opened and no write lands in the middle of a measurement), no news, no update check.
 USER_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
 }
 
 
@@ -92,37 +99,50 @@ class LabServer:
         env = dict(os.environ)
         for name in ("config", "data", "runtime", "ipython"):
             (self.home / name).mkdir(parents=True, exist_ok=True)
-        env.update(JUPYTER_CONFIG_DIR=str(self.home / "config"), JUPYTER_DATA_DIR=str(self.home / "data"),
-                   JUPYTER_RUNTIME_DIR=str(self.home / "runtime"), IPYTHONDIR=str(self.home / "ipython"))
+        env.update(
+            JUPYTER_CONFIG_DIR=str(self.home / "config"),
+            JUPYTER_DATA_DIR=str(self.home / "data"),
+            JUPYTER_RUNTIME_DIR=str(self.home / "runtime"),
+            IPYTHONDIR=str(self.home / "ipython"),
+        )
         env.pop("BAKHMUT_DATA_DIR", None)
         env.pop("JUPYTER_TOKEN", None)
         return env
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser",
-            f"--ServerApp.ip={LOCAL_HOST}", f"--ServerApp.port={self.port}",
-            "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            f"--ServerApp.ip={LOCAL_HOST}",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
-            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
             # window.jupyterapp: the test runs commands and reads kernel status through it
             "--LabApp.expose_app_in_browser=True",
             # safety net if the test process is killed hard: idle kernel culled, then the server exits
-            "--MappingKernelManager.cull_idle_timeout=900", "--MappingKernelManager.cull_interval=60",
+            "--MappingKernelManager.cull_idle_timeout=900",
+            "--MappingKernelManager.cull_interval=60",
             "--ServerApp.shutdown_no_activity_timeout=900",
         ] + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else [])
 
-    def start(self, timeout: float = 90) -> "LabServer":
+    def start(self, timeout: float = 90) -> LabServer:
         settings = self.home / "config" / "lab" / "user-settings"
         env = self.env()
         for name, value in USER_SETTINGS.items():
             path = settings / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(value), encoding="utf-8")
-        log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(self.command(), cwd=self.root, env=env, stdout=log,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        log = open(self.log_path, "wb")  # noqa: SIM115 - the server writes it until it stops
+        self.proc = subprocess.Popen(
+            self.command(), cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         log.close()
         deadline = time.monotonic() + timeout
         while True:
@@ -135,13 +155,13 @@ class LabServer:
             except (OSError, urllib.error.URLError, ValueError):
                 pass
             if time.monotonic() > deadline:
-                raise TimeoutError(f"jupyter lab did not answer /api/status in {timeout:.0f} s:\n"
-                                   f"{self.log_tail()}")
+                raise TimeoutError(f"jupyter lab did not answer /api/status in {timeout:.0f} s:\n{self.log_tail()}")
             time.sleep(0.25)
 
     def api(self, path: str, method: str = "GET", timeout: float = 5):
-        request = urllib.request.Request(self.base + path, method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            self.base + path, method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -196,7 +216,7 @@ class LabServer:
         psutil.wait_procs(alive, timeout=5)
         return killed
 
-    def __enter__(self) -> "LabServer":
+    def __enter__(self) -> LabServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -458,19 +478,24 @@ class LabPage:
             explorer = f"? ({error})"
         with contextlib.suppress(Exception):
             self.page.screenshot(path=str(self.server.home / "failure.png"))
-        return (f"kernel: {status}\nexplorer: {explorer}\nscreenshot: {self.server.home / 'failure.png'}\n"
-                f"console: {self.traffic.console[-15:]}\n"
-                f"failed requests: {self.traffic.failed[-10:]}\nserver log:\n{self.server.log_tail(3000)}")
+        return (
+            f"kernel: {status}\nexplorer: {explorer}\nscreenshot: {self.server.home / 'failure.png'}\n"
+            f"console: {self.traffic.console[-15:]}\n"
+            f"failed requests: {self.traffic.failed[-10:]}\nserver log:\n{self.server.log_tail(3000)}"
+        )
 
-    def open(self, timeout: float = 60) -> "LabPage":
-        self.page.goto(self.server.url(f"/lab/tree/{NOTEBOOK}"), wait_until="domcontentloaded",
-                       timeout=timeout * 1000)
-        self.wait_for(f"() => ({KERNEL_STATUS_JS})().startsWith('idle/connected/ready')",
-                      "the notebook's kernel did not become idle", timeout, polling=200)
+    def open(self, timeout: float = 60) -> LabPage:
+        self.page.goto(self.server.url(f"/lab/tree/{NOTEBOOK}"), wait_until="domcontentloaded", timeout=timeout * 1000)
+        self.wait_for(
+            f"() => ({KERNEL_STATUS_JS})().startsWith('idle/connected/ready')",
+            "the notebook's kernel did not become idle",
+            timeout,
+            polling=200,
+        )
         self.page.evaluate(HELPERS_JS, self.labels)
         return self
 
-    def run_all(self, timeout: float = 90) -> "LabPage":
+    def run_all(self, timeout: float = 90) -> LabPage:
         """Run > Run All Cells (the command behind the menu item), then wait for the explorer."""
         ok = self.page.evaluate(RUN_ALL_JS, timeout * 1000)
         errors = self.page.evaluate(CELL_ERRORS_JS)
@@ -478,12 +503,14 @@ class LabPage:
             text = re.sub(r"\x1b\[[0-9;]*m", "", "\n---\n".join(errors))  # no ANSI colours
             raise AssertionError(f"Run All Cells failed ({ok=}):\n{text}")
         self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").last.scroll_into_view_if_needed()
-        state = self.wait_for(EXPLORER_READY_JS, "the live explorer (FigureWidget map and widgets) did not render",
-                              timeout, polling=200)
+        state = self.wait_for(
+            EXPLORER_READY_JS, "the live explorer (FigureWidget map and widgets) did not render", timeout, polling=200
+        )
         if state == "empty":
             raise AssertionError(f"{EMPTY_MAP}\n{self.diagnostics()}")
-        self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").last \
-            .locator(".js-plotly-plot").scroll_into_view_if_needed()
+        self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").last.locator(
+            ".js-plotly-plot"
+        ).scroll_into_view_if_needed()
         return self
 
     def state(self) -> dict:
@@ -491,9 +518,11 @@ class LabPage:
 
     def month_handle(self):
         """The month IntSlider's handle (noUiSlider; focusable, arrow keys step it)."""
-        return self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").last \
-            .locator(".widget-hslider", has=self.page.locator(".widget-label", has_text=self.labels["month"])) \
+        return (
+            self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell")
+            .last.locator(".widget-hslider", has=self.page.locator(".widget-label", has_text=self.labels["month"]))
             .locator(".noUi-handle")
+        )
 
     def press(self, key: str, expect_month: str, timeout: float = 30) -> dict:
         """Press a key on the month slider (a real key press) and wait until the month label shows it."""
@@ -503,9 +532,12 @@ class LabPage:
 
     def wait_month(self, month_name: str, timeout: float = 30) -> None:
         """Wait until the month label shows ``month_name`` and the kernel has sent all of the step."""
-        self.wait_for("(m) => window.__bk.settledAt(m)",
-                      f"the month label did not become {month_name!r} (with the kernel idle)", timeout,
-                      arg=month_name)
+        self.wait_for(
+            "(m) => window.__bk.settledAt(m)",
+            f"the month label did not become {month_name!r} (with the kernel idle)",
+            timeout,
+            arg=month_name,
+        )
 
     def timed_step(self, key: str, timeout: float = 30) -> float:
         """Milliseconds from the key event (dispatched in the page) to the map's marker DOM changing."""
@@ -547,8 +579,9 @@ def marker_traces(report, month: str) -> list[dict]:
     from bakhmut_report.present import mapfig
 
     positions = mapfig.label_positions(report.months.settlements, report.focus)
-    return [mapfig.holder_trace_data(report.months, month, holder, report.t, positions)
-            for holder in mapfig.HOLDER_ORDER]
+    return [
+        mapfig.holder_trace_data(report.months, month, holder, report.t, positions) for holder in mapfig.HOLDER_ORDER
+    ]
 
 
 def changing_step(report) -> int:
@@ -606,8 +639,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args(argv)
     times = measure_lab_month_step(args.runs)
-    print("JupyterLab month step (key press -> map updated in the DOM), ms: "
-          + ", ".join(f"{t:.0f}" for t in times))
+    print("JupyterLab month step (key press -> map updated in the DOM), ms: " + ", ".join(f"{t:.0f}" for t in times))
     print(f"median {statistics.median(times):.1f} ms  (min {min(times):.1f}, max {max(times):.1f}, n={len(times)})")
     return 0
 

@@ -11,8 +11,10 @@ extra rounds (never the minimum) when an earlier figure ran long.
 Helper modes (used by the bench itself): ``--floor OUT PARAMS_JSON`` (the toolchain floor
 in one process) and ``--profile OUT RESULT_JSON`` (one render, phase by phase, in process).
 """
+
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -35,8 +37,15 @@ VENV_BIN = PROJECT / ".venv" / "bin"
 PY = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 CLI = str(VENV_BIN / "bakhmut-report")
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 MB = 1024 * 1024
 BUDGET_S = 540.0  # soft: optional rounds stop when the projected end passes this (hard limit 600 s)
 T0 = time.perf_counter()
@@ -83,6 +92,7 @@ def env() -> dict:
 
 
 # --------------------------------------------------------------------------- measuring processes
+
 
 def _status_kb(pid: int, field: str) -> int | None:
     try:
@@ -145,14 +155,13 @@ class TreeWatcher(threading.Thread):
         by_role: dict[str, int] = {}
         for role, kb in self.peaks.values():
             by_role[role] = max(by_role.get(role, 0), kb)
-        return {"peak_rss_kb_by_role": by_role, "peak_total_rss_kb": self.peak_total_kb,
-                "processes": len(self.peaks)}
+        return {"peak_rss_kb_by_role": by_role, "peak_total_rss_kb": self.peak_total_kb, "processes": len(self.peaks)}
 
 
 def run(cmd: list[str], cwd: Path = PROJECT, timeout: float = 300, watch: bool = True) -> dict:
     """Run one command as a fresh process; wall time, CPU time, exit code, output, memory."""
-    out = tempfile.TemporaryFile()
-    err = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - read back after the process ends
+    err = tempfile.TemporaryFile()  # noqa: SIM115
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env(), stdout=out, stderr=err, start_new_session=True)
     watcher = TreeWatcher(proc.pid) if watch else None
@@ -166,9 +175,14 @@ def run(cmd: list[str], cwd: Path = PROJECT, timeout: float = 300, watch: bool =
         timer.cancel()
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    result = {"cmd": " ".join(cmd), "seconds": seconds, "rc": proc.returncode,
-              "cpu_seconds": usage.ru_utime + usage.ru_stime, "maxrss_kb_tree": usage.ru_maxrss,
-              "timed_out": seconds >= timeout}
+    result = {
+        "cmd": " ".join(cmd),
+        "seconds": seconds,
+        "rc": proc.returncode,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "maxrss_kb_tree": usage.ru_maxrss,
+        "timed_out": seconds >= timeout,
+    }
     if watcher:
         watcher.done.set()
         watcher.join(1)
@@ -183,10 +197,8 @@ def run(cmd: list[str], cwd: Path = PROJECT, timeout: float = 300, watch: bool =
 def _kill_group(pid: int) -> None:
     import signal
 
-    try:
+    with contextlib.suppress(OSError):
         os.killpg(pid, signal.SIGKILL)  # the group of the command this bench started
-    except OSError:
-        pass
 
 
 def check(result: dict, what: str) -> dict:
@@ -195,8 +207,14 @@ def check(result: dict, what: str) -> dict:
     return result
 
 
-def alternate(sides: dict, rounds: int, warmup: int = 1, min_rounds: int = 2,
-              still_to_come: tuple[str, ...] = (), rounds_for: dict | None = None) -> dict:
+def alternate(
+    sides: dict,
+    rounds: int,
+    warmup: int = 1,
+    min_rounds: int = 2,
+    still_to_come: tuple[str, ...] = (),
+    rounds_for: dict | None = None,
+) -> dict:
     """Run each side's callable in turn, ``warmup`` discarded rounds then up to ``rounds``.
 
     ``sides``: name -> zero-argument callable returning a result dict with "seconds".
@@ -238,11 +256,15 @@ def ok_runs(runs: list[dict]) -> list[dict]:
 
 
 def failures(data: dict) -> dict:
-    return {name: [r["error"] for r in runs if r.get("error")] for name, runs in data.items()
-            if any(r.get("error") for r in runs)}
+    return {
+        name: [r["error"] for r in runs if r.get("error")]
+        for name, runs in data.items()
+        if any(r.get("error") for r in runs)
+    }
 
 
 # --------------------------------------------------------------------------- helper modes
+
 
 def floor_main(out_dir: str, params_json: str) -> int:
     """The toolchain floor: papermill's API on bench/floor.ipynb + nbconvert's HTMLExporter, one process."""
@@ -252,8 +274,9 @@ def floor_main(out_dir: str, params_json: str) -> int:
     from nbconvert import HTMLExporter
 
     params = json.loads(params_json)
-    nb = papermill.execute_notebook(str(BENCH / "floor.ipynb"), None, parameters=params,
-                                    kernel_name="python3", progress_bar=False, cwd=str(BENCH))
+    nb = papermill.execute_notebook(
+        str(BENCH / "floor.ipynb"), None, parameters=params, kernel_name="python3", progress_bar=False, cwd=str(BENCH)
+    )
     body, _ = HTMLExporter().from_notebook_node(nb)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -298,6 +321,7 @@ def profile_main(out_dir: str, result_path: str, data_dir: str = "", *overrides:
 
     phase("import papermill (nbclient, jupyter_client, zmq)")
     import nbconvert  # noqa: F401
+
     from bakhmut_report import export
 
     phase("import nbconvert (jinja2, pygments, mistune, ...)")
@@ -332,11 +356,20 @@ def profile_main(out_dir: str, result_path: str, data_dir: str = "", *overrides:
                 continue
             tags = cell.get("metadata", {}).get("tags", [])
             source = "".join(cell.get("source", ""))
-            label = "injected-parameters" if "injected-parameters" in tags else (
-                "parameters" if "parameters" in tags else str(cell.get("id", "")))
-            cells.append({"cell": label, "source": source.splitlines()[0][:60] if source else "",
-                          "start": _iso(meta["start_time"]), "end": _iso(meta["end_time"]),
-                          "duration": meta.get("duration")})
+            label = (
+                "injected-parameters"
+                if "injected-parameters" in tags
+                else ("parameters" if "parameters" in tags else str(cell.get("id", "")))
+            )
+            cells.append(
+                {
+                    "cell": label,
+                    "source": source.splitlines()[0][:60] if source else "",
+                    "start": _iso(meta["start_time"]),
+                    "end": _iso(meta["end_time"]),
+                    "duration": meta.get("duration"),
+                }
+            )
 
     wrap(dataset_mod.Dataset, "load", "Dataset.load")
     wrap(report_mod.Report, "__init__", "Report()")
@@ -356,19 +389,25 @@ def profile_main(out_dir: str, result_path: str, data_dir: str = "", *overrides:
     ex = spent.get("execute", 0.0) - spent.get("normalize", 0.0)
     kernel_start = (min(c["start"] for c in cells) - execute_wall[0]) if cells and execute_wall else None
     cells_total = sum(c["duration"] or 0 for c in cells)
-    rows = [("Dataset.load: read, schema, consistency (CLI process)", spent.get("Dataset.load", 0.0)),
-            ("Report(): focus city check (CLI process)", spent.get("Report()", 0.0)),
-            ("input hash (parameters, data, notebook, package, pins)", spent.get("input_hash", 0.0))]
+    rows = [
+        ("Dataset.load: read, schema, consistency (CLI process)", spent.get("Dataset.load", 0.0)),
+        ("Report(): focus city check (CLI process)", spent.get("Report()", 0.0)),
+        ("input hash (parameters, data, notebook, package, pins)", spent.get("input_hash", 0.0)),
+    ]
     if kernel_start is not None:
-        rows += [("papermill: read notebook, kernel start (launch, connect, ready)", kernel_start),
-                 ("papermill: notebook cells in the kernel (see the cell table)", cells_total),
-                 ("papermill: between cells, kernel shutdown, bookkeeping", ex - kernel_start - cells_total)]
+        rows += [
+            ("papermill: read notebook, kernel start (launch, connect, ready)", kernel_start),
+            ("papermill: notebook cells in the kernel (see the cell table)", cells_total),
+            ("papermill: between cells, kernel shutdown, bookkeeping", ex - kernel_start - cells_total),
+        ]
     else:
         rows.append(("execute (papermill)", ex))
-    rows += [("normalise the executed notebook", spent.get("normalize", 0.0)),
-             ("export: nbconvert HTMLExporter, template, inline plotly.js", spent.get("to_html", 0.0)),
-             ("serialise the notebook (nbformat)", spent.get("notebook.write", 0.0)),
-             ("write both files atomically (fsync)", spent.get("atomic_write_all", 0.0))]
+    rows += [
+        ("normalise the executed notebook", spent.get("normalize", 0.0)),
+        ("export: nbconvert HTMLExporter, template, inline plotly.js", spent.get("to_html", 0.0)),
+        ("serialise the notebook (nbformat)", spent.get("notebook.write", 0.0)),
+        ("write both files atomically (fsync)", spent.get("atomic_write_all", 0.0)),
+    ]
     rows.append(("render(): everything else", total_render - sum(v for _, v in rows)))
     phases += rows
 
@@ -392,20 +431,37 @@ def profile_main(out_dir: str, result_path: str, data_dir: str = "", *overrides:
         blocks[block] = time.perf_counter() - start
     stats = pstats.Stats(profiler)
     top = []
-    for (filename, line, func), (cc, nc, tt, ct, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][3]):
+    for (filename, line, func), (_cc, nc, tt, ct, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][3]):
         if "bakhmut_report" in filename and len(top) < 12:
-            top.append({"function": f"{Path(filename).name}:{line}({func})", "calls": nc,
-                        "cumulative_s": round(ct, 4), "own_s": round(tt, 4)})
-    Path(result_path).write_text(json.dumps({
-        "data_dir": data_dir, "overrides": list(overrides),
-        "phases": [{"phase": n, "seconds": v} for n, v in phases], "cells": cells,
-        "blocks_in_process_s": blocks, "top_functions": top,
-        "in_process_total_s": sum(v for _, v in phases),
-        "cprofile_rerun_s": time.perf_counter() - extra_start}, indent=1), encoding="utf-8")
+            top.append(
+                {
+                    "function": f"{Path(filename).name}:{line}({func})",
+                    "calls": nc,
+                    "cumulative_s": round(ct, 4),
+                    "own_s": round(tt, 4),
+                }
+            )
+    Path(result_path).write_text(
+        json.dumps(
+            {
+                "data_dir": data_dir,
+                "overrides": list(overrides),
+                "phases": [{"phase": n, "seconds": v} for n, v in phases],
+                "cells": cells,
+                "blocks_in_process_s": blocks,
+                "top_functions": top,
+                "in_process_total_s": sum(v for _, v in phases),
+                "cprofile_rerun_s": time.perf_counter() - extra_start,
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     return 0
 
 
 # --------------------------------------------------------------------------- figures
+
 
 def params_defaults() -> dict:
     """The parameters a default render uses (report_params.yaml, validated), for the floor."""
@@ -430,19 +486,29 @@ def figure_render(tmp: Path, results: dict) -> None:
     out_naive.mkdir()
     sides = {
         "render": lambda: check(run([CLI, "render", "--force", "--out", str(out_render)]), "render"),
-        "floor": lambda: check(run([PY, str(BENCH / "run.py"), "--floor", str(out_floor), json.dumps(params)]),
-                               "floor"),
+        "floor": lambda: check(
+            run([PY, str(BENCH / "run.py"), "--floor", str(out_floor), json.dumps(params)]), "floor"
+        ),
         "naive": lambda: naive_pipeline(out_naive),
     }
-    data = alternate(sides, RENDER_ROUNDS, rounds_for={"naive": NAIVE_ROUNDS},
-                     still_to_come=tuple(RESERVE), min_rounds=3)
+    data = alternate(
+        sides, RENDER_ROUNDS, rounds_for={"naive": NAIVE_ROUNDS}, still_to_come=tuple(RESERVE), min_rounds=3
+    )
     results["render"] = {
-        "parameter_names_match": names_nb == names_floor, "parameters": params,
-        "runs": data["runs"], "warmup": data["warmup"],
+        "parameter_names_match": names_nb == names_floor,
+        "parameters": params,
+        "runs": data["runs"],
+        "warmup": data["warmup"],
         "median_s": {k: median(seconds_of(v)) for k, v in data["runs"].items()},
         "median_cpu_s": {k: median([r["cpu_seconds"] for r in ok_runs(v)]) for k, v in data["runs"].items()},
-        "html_bytes": {k: (path.stat().st_size if path.exists() else None) for k, path in (
-            ("render", out_render / "report.html"), ("floor", out_floor / "floor.html"), ("naive", out_naive / "out.html"))},
+        "html_bytes": {
+            k: (path.stat().st_size if path.exists() else None)
+            for k, path in (
+                ("render", out_render / "report.html"),
+                ("floor", out_floor / "floor.html"),
+                ("naive", out_naive / "out.html"),
+            )
+        },
         "failures": failures(data["runs"]),
     }
     mem = {}
@@ -452,27 +518,36 @@ def figure_render(tmp: Path, results: dict) -> None:
         for r in runs:
             for role, kb in r.get("peak_rss_kb_by_role", {}).items():
                 roles.setdefault(role, []).append(kb)
-        mem[side] = {"peak_rss_kb_by_role_median": {k: median(v) for k, v in roles.items()},
-                     "peak_total_rss_kb_median": median([r.get("peak_total_rss_kb") for r in runs]),
-                     "maxrss_kb_tree_median": median([r["maxrss_kb_tree"] for r in runs])}
+        mem[side] = {
+            "peak_rss_kb_by_role_median": {k: median(v) for k, v in roles.items()},
+            "peak_total_rss_kb_median": median([r.get("peak_total_rss_kb") for r in runs]),
+            "maxrss_kb_tree_median": median([r["maxrss_kb_tree"] for r in runs]),
+        }
     results["memory"] = mem
 
 
 def naive_pipeline(out: Path) -> dict:
     """papermill CLI then jupyter nbconvert CLI, as two separate processes, timed together."""
     nb_out = out / "out.ipynb"
-    a = check(run([str(VENV_BIN / "papermill"), "notebooks/bakhmut.ipynb", str(nb_out), "-f", "report_params.yaml"]),
-              "papermill CLI")
+    a = check(
+        run([str(VENV_BIN / "papermill"), "notebooks/bakhmut.ipynb", str(nb_out), "-f", "report_params.yaml"]),
+        "papermill CLI",
+    )
     b = check(run([str(VENV_BIN / "jupyter"), "nbconvert", "--to", "html", str(nb_out)]), "jupyter nbconvert")
     roles = {}
     for part in (a, b):
         for role, kb in part.get("peak_rss_kb_by_role", {}).items():
             roles[role] = max(roles.get(role, 0), kb)
-    return {"seconds": a["seconds"] + b["seconds"], "cpu_seconds": a["cpu_seconds"] + b["cpu_seconds"],
-            "papermill_s": a["seconds"], "nbconvert_s": b["seconds"], "rc": 0,
-            "maxrss_kb_tree": max(a["maxrss_kb_tree"], b["maxrss_kb_tree"]),
-            "peak_rss_kb_by_role": roles,
-            "peak_total_rss_kb": max(a.get("peak_total_rss_kb", 0), b.get("peak_total_rss_kb", 0))}
+    return {
+        "seconds": a["seconds"] + b["seconds"],
+        "cpu_seconds": a["cpu_seconds"] + b["cpu_seconds"],
+        "papermill_s": a["seconds"],
+        "nbconvert_s": b["seconds"],
+        "rc": 0,
+        "maxrss_kb_tree": max(a["maxrss_kb_tree"], b["maxrss_kb_tree"]),
+        "peak_rss_kb_by_role": roles,
+        "peak_total_rss_kb": max(a.get("peak_total_rss_kb", 0), b.get("peak_total_rss_kb", 0)),
+    }
 
 
 def figure_cache(tmp: Path, results: dict) -> None:
@@ -484,12 +559,18 @@ def figure_cache(tmp: Path, results: dict) -> None:
         r["cache_hit"] = "cache hit" in r["stdout"]
         return r
 
-    data = alternate({"cache_hit": hit, "cli_floor": lambda: check(run([CLI, "params"]), "params")},
-                     CACHE_ROUNDS, still_to_come=tuple(k for k in RESERVE if k != "cache"))
-    results["cache"] = {"runs": data["runs"], "warmup": data["warmup"],
-                        "all_cache_hits": all(r["cache_hit"] for r in ok_runs(data["runs"]["cache_hit"])),
-                        "failures": failures(data["runs"]),
-                        "median_s": {k: median(seconds_of(v)) for k, v in data["runs"].items()}}
+    data = alternate(
+        {"cache_hit": hit, "cli_floor": lambda: check(run([CLI, "params"]), "params")},
+        CACHE_ROUNDS,
+        still_to_come=tuple(k for k in RESERVE if k != "cache"),
+    )
+    results["cache"] = {
+        "runs": data["runs"],
+        "warmup": data["warmup"],
+        "all_cache_hits": all(r["cache_hit"] for r in ok_runs(data["runs"]["cache_hit"])),
+        "failures": failures(data["runs"]),
+        "median_s": {k: median(seconds_of(v)) for k, v in data["runs"].items()},
+    }
 
 
 BATCH_YAML = """# bench: 8 variants, 4 focus cities x 2 languages
@@ -509,27 +590,45 @@ def figure_batch(tmp: Path, results: dict) -> None:
     warm.write_text(BATCH_WARMUP_YAML, encoding="utf-8")
     out_batch, out_one = tmp / "batch", tmp / "one"
     # warm-up: a 2-variant batch (same code path: process pool, workers, kernels) and one render
-    warmup = [run([CLI, "batch", str(warm), "--out", str(tmp / "batch-warm"), "--force"]),
-              run([CLI, "render", "--force", "--out", str(out_one)])]
+    warmup = [
+        run([CLI, "batch", str(warm), "--out", str(tmp / "batch-warm"), "--force"]),
+        run([CLI, "render", "--force", "--out", str(out_one)]),
+    ]
 
     def batch():
         r = check(run([CLI, "batch", str(variants), "--out", str(out_batch), "--force"]), "batch")
         r["variants_written"] = len(list(out_batch.glob("*.html")))
-        r["variant_seconds"] = [float(x) for x in re.findall(r"^report\S*\s+(?:ok|cached)\s+([\d.]+)s", r["stdout"], re.M)]
+        r["variant_seconds"] = [
+            float(x) for x in re.findall(r"^report\S*\s+(?:ok|cached)\s+([\d.]+)s", r["stdout"], re.M)
+        ]
         return r
 
-    data = alternate({"batch8": batch, "one_render": lambda: check(run([CLI, "render", "--force", "--out",
-                                                                         str(out_one)]), "render")},
-                     BATCH_ROUNDS, warmup=0, still_to_come=tuple(k for k in RESERVE if k not in ("cache", "batch")))
-    results["batch"] = {"runs": data["runs"], "warmup": warmup, "cpu_count": os.cpu_count(),
-                        "median_s": {k: median(seconds_of(v)) for k, v in data["runs"].items()},
-                        "median_cpu_s": {k: median([r["cpu_seconds"] for r in ok_runs(v)]) for k, v in data["runs"].items()},
-                        "failures": failures(data["runs"])}
+    data = alternate(
+        {
+            "batch8": batch,
+            "one_render": lambda: check(run([CLI, "render", "--force", "--out", str(out_one)]), "render"),
+        },
+        BATCH_ROUNDS,
+        warmup=0,
+        still_to_come=tuple(k for k in RESERVE if k not in ("cache", "batch")),
+    )
+    results["batch"] = {
+        "runs": data["runs"],
+        "warmup": warmup,
+        "cpu_count": os.cpu_count(),
+        "median_s": {k: median(seconds_of(v)) for k, v in data["runs"].items()},
+        "median_cpu_s": {k: median([r["cpu_seconds"] for r in ok_runs(v)]) for k, v in data["runs"].items()},
+        "failures": failures(data["runs"]),
+    }
 
 
 def plotly_min_js() -> Path:
-    out = subprocess.run([PY, "-c", "import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent)"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [PY, "-c", "import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return Path(out.stdout.strip()) / "package_data" / "plotly.min.js"
 
 
@@ -539,9 +638,14 @@ def figure_size(tmp: Path, results: dict) -> None:
     r = check(run([CLI, "render", "--force", "-p", "plotly_js=cdn", "--out", str(out)]), "cdn render")
     cdn_files = list(out.glob("*.html"))
     default = tmp / "render" / "report.html"
-    results["size"] = {"default_bytes": default.stat().st_size, "plotly_min_js_bytes": plotly_min_js().stat().st_size,
-                       "cdn_bytes": cdn_files[0].stat().st_size, "cdn_file": cdn_files[0].name,
-                       "cdn_render_s": r["seconds"], "sections_default": html_sections(default.read_text("utf-8"))}
+    results["size"] = {
+        "default_bytes": default.stat().st_size,
+        "plotly_min_js_bytes": plotly_min_js().stat().st_size,
+        "cdn_bytes": cdn_files[0].stat().st_size,
+        "cdn_file": cdn_files[0].name,
+        "cdn_render_s": r["seconds"],
+        "sections_default": html_sections(default.read_text("utf-8")),
+    }
 
 
 def html_sections(html: str) -> dict:
@@ -555,20 +659,23 @@ def html_sections(html: str) -> dict:
         end = html.find("</script>", m.end())
         return (m.end(), end) if end >= 0 else None
 
-    spans = {"plotly.js": None, "geometry": script_span(r"<script>window\.PlotlyGeoAssets"),
-             "map figure JSON (bk-figure)": script_span(r'<script type="application/json" id="bk-figure">'),
-             "month data JSON (bk-data)": script_span(r'<script type="application/json" id="bk-data">')}
+    spans = {
+        "plotly.js": None,
+        "geometry": script_span(r"<script>window\.PlotlyGeoAssets"),
+        "map figure JSON (bk-figure)": script_span(r'<script type="application/json" id="bk-figure">'),
+        "month data JSON (bk-data)": script_span(r'<script type="application/json" id="bk-data">'),
+    }
     for m in re.finditer(r"<script>", html):
         end = html.find("</script>", m.end())
         if end - m.end() > 500_000:
             spans["plotly.js"] = (m.end(), end)
             break
     for key, span in spans.items():
-        sizes[key] = len(html[span[0]:span[1]].encode()) if span else 0
+        sizes[key] = len(html[span[0] : span[1]].encode()) if span else 0
     cells = [(m.start(), m.group(1)) for m in re.finditer(r'id="cell-id=([^"]+)"', html)]
     bounds = cells + [(len(html), None)]
-    sizes["head and page frame"] = len(html[:cells[0][0]].encode()) if cells else len(html.encode())
-    for (start, name), (end, _) in zip(bounds, bounds[1:]):
+    sizes["head and page frame"] = len(html[: cells[0][0]].encode()) if cells else len(html.encode())
+    for (start, name), (end, _) in zip(bounds, bounds[1:], strict=False):
         sizes[f"cell {name}"] = len(html[start:end].encode())
     # the map cell minus the JSON it carries; its month-event list separately
     if "cell map" in sizes:
@@ -589,7 +696,7 @@ def inlined_plotly(html: str) -> str | None:
     for m in re.finditer(r"<script>", html):
         end = html.find("</script>", m.end())
         if end - m.end() > 500_000 and (best is None or end - m.end() > len(best)):
-            best = html[m.end():end]
+            best = html[m.end() : end]
     return best
 
 
@@ -706,9 +813,10 @@ def figure_browser(tmp: Path, results: dict) -> None:
     html = report.read_text(encoding="utf-8")
     figure = re.search(r'<script type="application/json" id="bk-figure">(.*?)</script>', html, flags=re.S).group(1)
     sys.modules.setdefault("rfc3987_syntax", None)
+    from playwright.sync_api import sync_playwright
+
     from bakhmut_report import mapfig
     from bakhmut_report.dataset import DEFAULT_DATA_DIR
-    from playwright.sync_api import sync_playwright
 
     geometry = (DEFAULT_DATA_DIR / "geo" / f"{mapfig.GEO_ASSET_NAME}.json").read_text(encoding="utf-8").strip()
     plotly = inlined_plotly(html) or plotly_min_js().read_text(encoding="utf-8")  # the bundle the report ships
@@ -722,6 +830,7 @@ def figure_browser(tmp: Path, results: dict) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
+
             def load(path: Path, keep: bool = False):
                 context = browser.new_context()
                 page = context.new_page()
@@ -743,14 +852,28 @@ def figure_browser(tmp: Path, results: dict) -> None:
 
             first, context, page = load(report, keep=True)  # warm-up of the report; its width sizes the floor
             context.close()
-            floor.write_text(FLOOR_PAGE.format(geo_name=mapfig.GEO_ASSET_NAME, geometry=geometry.replace("</", "<\\/"),
-                                               plotly=plotly, width=first["width"] or 900, figure=figure),
-                             encoding="utf-8")
+            floor.write_text(
+                FLOOR_PAGE.format(
+                    geo_name=mapfig.GEO_ASSET_NAME,
+                    geometry=geometry.replace("</", "<\\/"),
+                    plotly=plotly,
+                    width=first["width"] or 900,
+                    figure=figure,
+                ),
+                encoding="utf-8",
+            )
             out["warmup"] = {"report": first, "floor": load(floor)}
             if alt:
-                alt.write_text(FLOOR_PAGE.format(geo_name=mapfig.GEO_ASSET_NAME, geometry=geometry.replace("</", "<\\/"),
-                                                 plotly=Path(alt_js).read_text(encoding="utf-8"),
-                                                 width=first["width"] or 900, figure=figure), encoding="utf-8")
+                alt.write_text(
+                    FLOOR_PAGE.format(
+                        geo_name=mapfig.GEO_ASSET_NAME,
+                        geometry=geometry.replace("</", "<\\/"),
+                        plotly=Path(alt_js).read_text(encoding="utf-8"),
+                        width=first["width"] or 900,
+                        figure=figure,
+                    ),
+                    encoding="utf-8",
+                )
                 out["warmup"]["alt_bundle"] = load(alt)
             for _ in range(PAGE_LOADS):
                 out["loads"]["report"].append(load(report))
@@ -782,7 +905,9 @@ def figure_browser(tmp: Path, results: dict) -> None:
             browser.close()
     for kind in ("loads", "steps"):
         for side, runs in out[kind].items():
-            keys = ("ready", "painted", "dom_content_loaded", "load") if kind == "loads" else ("sync", "restyle", "frames")
+            keys = (
+                ("ready", "painted", "dom_content_loaded", "load") if kind == "loads" else ("sync", "restyle", "frames")
+            )
             out.setdefault(f"{kind}_median_ms", {})[side] = {k: median([r[k] for r in runs]) for k in keys}
     out["foreign_requests"] = sorted({u for r in out["loads"]["report"] for u in r["foreign_requests"]})
     results["browser"] = out
@@ -808,8 +933,11 @@ def figure_lab(tmp: Path, results: dict) -> None:
         lab["seconds"] = r["seconds"]
         found = re.search(r"^BENCH_JSON (.*)$", r["stdout"], flags=re.M)
         if r["rc"] != 0 or not found:
-            reason = "timed out after %.0f s" % timeout if r["timed_out"] else (
-                (r["stderr"].strip().splitlines() or ["no output"])[-1])
+            reason = (
+                f"timed out after {timeout:.0f} s"
+                if r["timed_out"]
+                else ((r["stderr"].strip().splitlines() or ["no output"])[-1])
+            )
             lab["not_measured"] = f"measure_lab_month_step failed: {reason}"
             lab["stderr_tail"] = r["stderr"][-1500:]
         else:
@@ -829,8 +957,11 @@ def figure_profile(tmp: Path, results: dict) -> None:
     profiles = {}
     for name, extra in runs.items():
         target = tmp / f"profile-{name}.json"
-        r = run([PY, str(BENCH / "run.py"), "--profile", str(tmp / f"profile-{name}"), str(target), *extra],
-                timeout=max(30, min(120, 590 - elapsed())), watch=False)
+        r = run(
+            [PY, str(BENCH / "run.py"), "--profile", str(tmp / f"profile-{name}"), str(target), *extra],
+            timeout=max(30, min(120, 590 - elapsed())),
+            watch=False,
+        )
         if r["rc"] != 0:
             profiles[name] = {"error": (r["stderr"] or "timed out")[-1500:]}
             continue
@@ -861,8 +992,22 @@ def figure_scale(tmp: Path, results: dict) -> None:
 
     def render(factor):
         timeout = max(30.0, min(SCALE_TIMEOUT_S, 585 - elapsed()))  # never past the 10-minute limit
-        r = run([CLI, "render", "--data", str(data_dirs[factor]), "-p", "start_month=2022-02", "-p",
-                 "end_month=2024-12", "--out", str(tmp / f"scale-{factor}x"), "--force"], timeout=timeout)
+        r = run(
+            [
+                CLI,
+                "render",
+                "--data",
+                str(data_dirs[factor]),
+                "-p",
+                "start_month=2022-02",
+                "-p",
+                "end_month=2024-12",
+                "--out",
+                str(tmp / f"scale-{factor}x"),
+                "--force",
+            ],
+            timeout=timeout,
+        )
         files = list((tmp / f"scale-{factor}x").glob("*.html"))
         r["html_bytes"] = files[0].stat().st_size if files and r["rc"] == 0 else None
         return r
@@ -898,14 +1043,16 @@ def figure_scale(tmp: Path, results: dict) -> None:
             browser = {"error": f"{type(exc).__name__}: {exc}"}
     results["scale"] = {
         "browser": browser,
-        "info": {str(k): v for k, v in info.items()}, "warmup": warm,
+        "info": {str(k): v for k, v in info.items()},
+        "warmup": warm,
         "runs": {str(k): v for k, v in runs.items()},
         "median_s": {str(k): median([r["seconds"] for r in v if r["rc"] == 0]) for k, v in runs.items()},
         "timed_out": {str(k): any(r["timed_out"] for r in v) for k, v in runs.items()},
         "html_bytes": {str(k): (v[-1]["html_bytes"] if v else None) for k, v in runs.items()},
         "sections": {str(k): v for k, v in sections.items()},
         "dangling_links": {str(k): v for k, v in dangling.items()},
-        "months": 35, "timeout_s": SCALE_TIMEOUT_S,
+        "months": 35,
+        "timeout_s": SCALE_TIMEOUT_S,
     }
 
 
@@ -942,6 +1089,7 @@ def scale_browser(pages: dict, loads: int = 3, steps: int = 10) -> dict:
 
 # --------------------------------------------------------------------------- report
 
+
 def fmt_s(value) -> str:
     return "—" if value is None else (f"{value:.2f} s" if value < 10 else f"{value:.1f} s")
 
@@ -966,13 +1114,24 @@ def _rows_render(results: dict, row: Callable[..., None]) -> None:
         r, f, n = m.get("render"), m.get("floor"), m.get("naive")
         cpu = rd.get("median_cpu_s", {})
         rc, fc, nc = cpu.get("render"), cpu.get("floor"), cpu.get("naive")
-        row("1a. Default render (fresh process, --force)", fmt_s(r), f"toolchain floor {fmt_s(f)}",
-            (f"{r / f:.2f}× (CPU {rc / fc:.2f}×)" if rc and fc else f"{r / f:.2f}×") if r and f else "—", "≤ 1.3× floor", (r / f <= 1.3) if r and f else None,
-            gap=f"{r - 1.3 * f:.2f} s over 1.3 × floor ({1.3 * f:.2f} s)" if r and f else "")
-        row("1b. Default render vs naive two-CLI pipeline", fmt_s(r), f"papermill + nbconvert CLIs {fmt_s(n)}",
+        row(
+            "1a. Default render (fresh process, --force)",
+            fmt_s(r),
+            f"toolchain floor {fmt_s(f)}",
+            (f"{r / f:.2f}× (CPU {rc / fc:.2f}×)" if rc and fc else f"{r / f:.2f}×") if r and f else "—",
+            "≤ 1.3× floor",
+            (r / f <= 1.3) if r and f else None,
+            gap=f"{r - 1.3 * f:.2f} s over 1.3 × floor ({1.3 * f:.2f} s)" if r and f else "",
+        )
+        row(
+            "1b. Default render vs naive two-CLI pipeline",
+            fmt_s(r),
+            f"papermill + nbconvert CLIs {fmt_s(n)}",
             (f"{n / r:.1f}× faster (CPU {nc / rc:.1f}×)" if rc and nc else f"{n / r:.1f}× faster") if r and n else "—",
-            "≥ 2× faster", (n / r >= 2) if r and n else None,
-            gap=f"{r - n / 2:.2f} s over half the naive time ({n / 2:.2f} s)" if r and n else "")
+            "≥ 2× faster",
+            (n / r >= 2) if r and n else None,
+            gap=f"{r - n / 2:.2f} s over half the naive time ({n / 2:.2f} s)" if r and n else "",
+        )
 
 
 def _rows_cache(results: dict, row: Callable[..., None]) -> None:
@@ -980,10 +1139,15 @@ def _rows_cache(results: dict, row: Callable[..., None]) -> None:
     c = results.get("cache", {}).get("median_s", {})
     if c:
         hit = c.get("cache_hit")
-        row("2. Cache-hit re-render (fresh process)", fmt_s(hit), f"`bakhmut-report params` {fmt_s(c.get('cli_floor'))}",
-            f"{hit / c['cli_floor']:.2f}×" if hit and c.get("cli_floor") else "—", "≤ 0.5 s",
+        row(
+            "2. Cache-hit re-render (fresh process)",
+            fmt_s(hit),
+            f"`bakhmut-report params` {fmt_s(c.get('cli_floor'))}",
+            f"{hit / c['cli_floor']:.2f}×" if hit and c.get("cli_floor") else "—",
+            "≤ 0.5 s",
             (hit <= 0.5 and results["cache"]["all_cache_hits"]) if hit else None,
-            gap=f"{hit - 0.5:.2f} s over 0.5 s" if hit else "")
+            gap=f"{hit - 0.5:.2f} s over 0.5 s" if hit else "",
+        )
 
 
 def _rows_batch(results: dict, row: Callable[..., None]) -> None:
@@ -991,11 +1155,15 @@ def _rows_batch(results: dict, row: Callable[..., None]) -> None:
     b = results.get("batch", {}).get("median_s", {})
     bc = results.get("batch", {}).get("median_cpu_s", {})
     if b:
-        row("3. Batch of 8 variants (4 cities × 2 languages)", fmt_s(b.get("batch8")),
+        row(
+            "3. Batch of 8 variants (4 cities × 2 languages)",
+            fmt_s(b.get("batch8")),
             f"one render {fmt_s(b.get('one_render'))}",
             f"{b['batch8'] / b['one_render']:.2f}× (CPU {bc['batch8'] / bc['one_render']:.2f}×)",
-            "≤ 3× one render", b["batch8"] / b["one_render"] <= 3,
-            gap=f"{b['batch8'] - 3 * b['one_render']:.1f} s over 3 × one render ({3 * b['one_render']:.1f} s)")
+            "≤ 3× one render",
+            b["batch8"] / b["one_render"] <= 3,
+            gap=f"{b['batch8'] - 3 * b['one_render']:.1f} s over 3 × one render ({3 * b['one_render']:.1f} s)",
+        )
 
 
 def _rows_size(results: dict, row: Callable[..., None]) -> None:
@@ -1003,18 +1171,44 @@ def _rows_size(results: dict, row: Callable[..., None]) -> None:
     s = results.get("size")
     if s:
         d, pj, cdn = s["default_bytes"], s["plotly_min_js_bytes"], s["cdn_bytes"]
-        row("4a. HTML size, default (inline plotly.js)", fmt_mb(d), f"plotly.min.js {fmt_mb(pj)}",
-            f"{(d - pj) / MB:+.3f} MB", "≤ +0.4 MB (419,430 B)", d - pj <= 419_430,
-            gap=f"{d - pj - 419_430:,} bytes over")
+        row(
+            "4a. HTML size, default (inline plotly.js)",
+            fmt_mb(d),
+            f"plotly.min.js {fmt_mb(pj)}",
+            f"{(d - pj) / MB:+.3f} MB",
+            "≤ +0.4 MB (419,430 B)",
+            d - pj <= 419_430,
+            gap=f"{d - pj - 419_430:,} bytes over",
+        )
         inl = s["sections_default"].get("plotly.js")
         if inl and inl != pj:
-            row("4a′. HTML size over the plotly.js bundle it inlines", fmt_mb(d), f"inlined bundle {fmt_mb(inl)}",
-                f"{(d - inl) / MB:+.3f} MB", "≤ +0.4 MB (419,430 B)", d - inl <= 419_430,
-                gap=f"{d - inl - 419_430:,} bytes over")
-        row("4b. HTML size, default, absolute", fmt_mb(d), "—", "—", "≤ 5.3 MB", d <= 5.3 * MB,
-            gap=f"{d - 5.3 * MB:,.0f} bytes over")
-        row("4c. HTML size, `-p plotly_js=cdn`", fmt_mb(cdn), f"default {fmt_mb(d)}", f"{cdn / d:.3f}×",
-            "≤ 0.5 MB", cdn <= 0.5 * MB, gap=f"{cdn - 0.5 * MB:,.0f} bytes over")
+            row(
+                "4a′. HTML size over the plotly.js bundle it inlines",
+                fmt_mb(d),
+                f"inlined bundle {fmt_mb(inl)}",
+                f"{(d - inl) / MB:+.3f} MB",
+                "≤ +0.4 MB (419,430 B)",
+                d - inl <= 419_430,
+                gap=f"{d - inl - 419_430:,} bytes over",
+            )
+        row(
+            "4b. HTML size, default, absolute",
+            fmt_mb(d),
+            "—",
+            "—",
+            "≤ 5.3 MB",
+            d <= 5.3 * MB,
+            gap=f"{d - 5.3 * MB:,.0f} bytes over",
+        )
+        row(
+            "4c. HTML size, `-p plotly_js=cdn`",
+            fmt_mb(cdn),
+            f"default {fmt_mb(d)}",
+            f"{cdn / d:.3f}×",
+            "≤ 0.5 MB",
+            cdn <= 0.5 * MB,
+            gap=f"{cdn - 0.5 * MB:,.0f} bytes over",
+        )
 
 
 def _rows_browser(results: dict, row: Callable[..., None]) -> None:
@@ -1022,12 +1216,25 @@ def _rows_browser(results: dict, row: Callable[..., None]) -> None:
     br = results.get("browser", {})
     if br.get("loads_median_ms"):
         lr, lf = br["loads_median_ms"]["report"]["ready"], br["loads_median_ms"]["floor"]["ready"]
-        row("5a. Page load from disk → map drawn (data-ready)", fmt_ms(lr),
-            f"bare page, same figure + same plotly.js {fmt_ms(lf)}", f"{lr / lf:.2f}×", "≤ 1.5 s", lr <= 1500,
-            gap=f"{lr - 1500:.0f} ms over 1.5 s; the bare plotly.js page alone takes {lf:.0f} ms")
+        row(
+            "5a. Page load from disk → map drawn (data-ready)",
+            fmt_ms(lr),
+            f"bare page, same figure + same plotly.js {fmt_ms(lf)}",
+            f"{lr / lf:.2f}×",
+            "≤ 1.5 s",
+            lr <= 1500,
+            gap=f"{lr - 1500:.0f} ms over 1.5 s; the bare plotly.js page alone takes {lf:.0f} ms",
+        )
         sr, sf = br["steps_median_ms"]["report"]["restyle"], br["steps_median_ms"]["floor"]["restyle"]
-        row("5b. Slider step → restyle done", fmt_ms(sr), f"Plotly.restyle alone {fmt_ms(sf)}",
-            f"{sr / sf:.2f}×" if sf else "—", "≤ 50 ms", sr <= 50, gap=f"{sr - 50:.0f} ms over 50 ms")
+        row(
+            "5b. Slider step → restyle done",
+            fmt_ms(sr),
+            f"Plotly.restyle alone {fmt_ms(sf)}",
+            f"{sr / sf:.2f}×" if sf else "—",
+            "≤ 50 ms",
+            sr <= 50,
+            gap=f"{sr - 50:.0f} ms over 50 ms",
+        )
     elif br.get("not_measured"):
         row("5. Page load / slider step", "not measured", "—", "—", "≤ 1.5 s / ≤ 50 ms", None, br["not_measured"])
 
@@ -1039,12 +1246,25 @@ def _rows_lab(results: dict, row: Callable[..., None]) -> None:
     if lab:
         ref = br.get("steps_median_ms", {}).get("report", {}).get("restyle") if br else None
         if lab.get("median_ms") is not None:
-            row("6. JupyterLab month change → updated map", fmt_ms(lab["median_ms"]),
-                f"static page step {fmt_ms(ref)} (reference)", f"{lab['median_ms'] / ref:.1f}×" if ref else "—",
-                "≤ 150 ms", lab["median_ms"] <= 150, gap=f"{lab['median_ms'] - 150:.0f} ms over 150 ms")
+            row(
+                "6. JupyterLab month change → updated map",
+                fmt_ms(lab["median_ms"]),
+                f"static page step {fmt_ms(ref)} (reference)",
+                f"{lab['median_ms'] / ref:.1f}×" if ref else "—",
+                "≤ 150 ms",
+                lab["median_ms"] <= 150,
+                gap=f"{lab['median_ms'] - 150:.0f} ms over 150 ms",
+            )
         else:
-            row("6. JupyterLab month change → updated map", "not measured", "—", "—", "≤ 150 ms", None,
-                lab.get("not_measured", ""))
+            row(
+                "6. JupyterLab month change → updated map",
+                "not measured",
+                "—",
+                "—",
+                "≤ 150 ms",
+                None,
+                lab.get("not_measured", ""),
+            )
 
 
 def _rows_memory(results: dict, row: Callable[..., None]) -> None:
@@ -1052,11 +1272,14 @@ def _rows_memory(results: dict, row: Callable[..., None]) -> None:
     mem = results.get("memory", {})
     if mem.get("render"):
         rr, fr = mem["render"]["peak_rss_kb_by_role_median"], mem["floor"]["peak_rss_kb_by_role_median"]
-        row("7. Peak memory of a render: CLI process + kernel",
+        row(
+            "7. Peak memory of a render: CLI process + kernel",
             f"{rr.get('main', 0) / 1024:.0f} + {rr.get('kernel', 0) / 1024:.0f} MB",
             f"floor {fr.get('main', 0) / 1024:.0f} + {fr.get('kernel', 0) / 1024:.0f} MB",
             f"{(rr.get('main', 0) + rr.get('kernel', 0)) / max(1, fr.get('main', 0) + fr.get('kernel', 0)):.2f}×",
-            "— (reported)", None)
+            "— (reported)",
+            None,
+        )
 
 
 def _rows_scale(results: dict, row: Callable[..., None]) -> None:
@@ -1066,26 +1289,47 @@ def _rows_scale(results: dict, row: Callable[..., None]) -> None:
         t1, t100 = sc["median_s"].get("1"), sc["median_s"].get("100")
         timed_out = sc["timed_out"].get("100")
         this = f"> {sc['timeout_s']} s (timed out)" if timed_out and t100 is None else fmt_s(t100)
-        row("8a. Render at 100× events (540 settlements, 8,400 events, 35 months)", this,
-            f"1× (real data, 35 months) {fmt_s(t1)}", f"{t100 / t1:.1f}×" if t1 and t100 else "—",
-            "≤ 2× the default", (t100 / t1 <= 2) if t1 and t100 else (False if timed_out else None),
-            gap=(f"{t100 - 2 * t1:.1f} s over 2 × 1× ({2 * t1:.1f} s)" if t1 and t100
-                 else f"did not finish within {sc['timeout_s']} s"))
+        row(
+            "8a. Render at 100× events (540 settlements, 8,400 events, 35 months)",
+            this,
+            f"1× (real data, 35 months) {fmt_s(t1)}",
+            f"{t100 / t1:.1f}×" if t1 and t100 else "—",
+            "≤ 2× the default",
+            (t100 / t1 <= 2) if t1 and t100 else (False if timed_out else None),
+            gap=(
+                f"{t100 - 2 * t1:.1f} s over 2 × 1× ({2 * t1:.1f} s)"
+                if t1 and t100
+                else f"did not finish within {sc['timeout_s']} s"
+            ),
+        )
         growth = size_growth(sc)
         if growth:
             flagged = growth["flagged"]
-            row("8b. HTML growth 10× → 100× (events ×10, settlements "
-                f"×{growth['settlement_factor']:.2f}, months ×1)",
+            row(
+                f"8b. HTML growth 10× → 100× (events ×10, settlements ×{growth['settlement_factor']:.2f}, months ×1)",
                 f"page minus plotly.js ×{growth['payload_factor']:.2f}",
                 f"settlements × months ×{growth['settlement_factor']:.2f}",
                 ", ".join(f"{k.strip()} ×{v['factor']:.1f}" for k, v in flagged.items()) or "no part outgrows S×M",
-                "grows with settlements × months, not events", not flagged,
-                gap="; ".join(f"{k.strip()} grows ×{v['factor']:.1f} (+{v['bytes']:,} B) while settlements × months "
-                              f"grow ×{growth['settlement_factor']:.2f}" for k, v in flagged.items()))
+                "grows with settlements × months, not events",
+                not flagged,
+                gap="; ".join(
+                    f"{k.strip()} grows ×{v['factor']:.1f} (+{v['bytes']:,} B) while settlements × months "
+                    f"grow ×{growth['settlement_factor']:.2f}"
+                    for k, v in flagged.items()
+                ),
+            )
 
 
-TABLE_ROWS = [_rows_render, _rows_cache, _rows_batch, _rows_size, _rows_browser, _rows_lab, _rows_memory,
-              _rows_scale]  # in table order
+TABLE_ROWS = [
+    _rows_render,
+    _rows_cache,
+    _rows_batch,
+    _rows_size,
+    _rows_browser,
+    _rows_lab,
+    _rows_memory,
+    _rows_scale,
+]  # in table order
 
 
 def build_rows(results: dict) -> list[dict]:
@@ -1093,8 +1337,18 @@ def build_rows(results: dict) -> list[dict]:
     rows = []
 
     def row(figure, this, baseline, ratio, target, met, note="", gap=""):
-        rows.append({"figure": figure, "this": this, "baseline": baseline, "ratio": ratio, "target": target,
-                     "met": met, "note": note, "gap": gap})
+        rows.append(
+            {
+                "figure": figure,
+                "this": this,
+                "baseline": baseline,
+                "ratio": ratio,
+                "target": target,
+                "met": met,
+                "note": note,
+                "gap": gap,
+            }
+        )
 
     for add_rows in TABLE_ROWS:
         try:
@@ -1102,8 +1356,6 @@ def build_rows(results: dict) -> list[dict]:
         except Exception as exc:  # noqa: BLE001 - one broken figure must not lose the table
             row(f"(a row could not be built: {type(exc).__name__}: {exc})", "—", "—", "—", "—", None)
     return rows
-
-
 
 
 FIXED_PARTS = ("plotly.js", "geometry", "head and page frame", "cell load", "cell header", "total")
@@ -1131,23 +1383,38 @@ def size_growth(sc: dict) -> dict | None:
             flagged[key] = parts[key]
     fixed = a.get("plotly.js", 0) + a.get("geometry", 0)
     payload_factor = (b["total"] - fixed) / max(1, a["total"] - fixed)
-    return {"settlement_factor": settlement_factor, "event_factor": info["100"]["events"] / info["10"]["events"],
-            "payload_factor": payload_factor, "parts": parts, "flagged": flagged}
+    return {
+        "settlement_factor": settlement_factor,
+        "event_factor": info["100"]["events"] / info["10"]["events"],
+        "payload_factor": payload_factor,
+        "parts": parts,
+        "flagged": flagged,
+    }
 
 
 def markdown(results: dict, rows: list[dict]) -> str:
-    lines = ["# Benchmarks", "",
-             f"Generated by `make bench` (`bench/run.py`) on {results['meta']['date']} — "
-             f"{results['meta']['cpus']} CPUs, Python {results['meta']['python']}, "
-             f"load average {results['meta']['load_start']} at the start, {results['meta'].get('load_end')} at the end; "
-             f"the whole bench took {results['meta'].get('total_s', 0):.0f} s. Raw numbers: `bench/results.json`.", "",
-             "| figure | this project | baseline | ratio | target | met? |", "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `make bench` (`bench/run.py`) on {results['meta']['date']} — "
+        f"{results['meta']['cpus']} CPUs, Python {results['meta']['python']}, "
+        f"load average {results['meta']['load_start']} at the start, {results['meta'].get('load_end')} at the end; "
+        f"the whole bench took {results['meta'].get('total_s', 0):.0f} s. Raw numbers: `bench/results.json`.",
+        "",
+        "| figure | this project | baseline | ratio | target | met? |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for r in rows:
         note = f" ({r['note']})" if r["note"] else ""
-        lines.append(f"| {r['figure']} | {r['this']}{note} | {r['baseline']} | {r['ratio']} | {r['target']} | "
-                     f"{verdict(r['met'])} |")
+        lines.append(
+            f"| {r['figure']} | {r['this']}{note} | {r['baseline']} | {r['ratio']} | {r['target']} | "
+            f"{verdict(r['met'])} |"
+        )
     missed = [r for r in rows if r["met"] is False]
-    lines += ["", "Missed: " + ("; ".join(f"{r['figure'].split(' ')[0]} {r['gap']}" for r in missed) if missed else "none") + "."]
+    lines += [
+        "",
+        "Missed: " + ("; ".join(f"{r['figure'].split(' ')[0]} {r['gap']}" for r in missed) if missed else "none") + ".",
+    ]
     lines += ["", *details(results)]
     return "\n".join(lines) + "\n"
 
@@ -1158,28 +1425,38 @@ def _details_render(results: dict, out: list[str]) -> None:
     if rd:
         n = {k: len(ok_runs(v)) for k, v in rd["runs"].items()}
         cpu = rd["median_cpu_s"]
-        out += ["## 1. Render time", "",
-                f"Medians of {n['render']} renders, {n['floor']} floors and {n['naive']} naive pipelines, run in "
-                "turn (render, floor, naive, render, ...) after one warm-up of each; every run is a fresh process "
-                "from the project directory with `.venv/bin` first on PATH.", "",
-                "- **render**: `bakhmut-report render --force --out TMP` (report_params.yaml).",
-                "- **toolchain floor**: one fresh Python process that imports papermill and nbconvert, executes "
-                "`bench/floor.ipynb` (only a `parameters` cell with the same names, same values) with papermill's "
-                "API, exports it with nbconvert's stock `HTMLExporter` and writes the HTML (and the notebook). "
-                "It applies the same `sys.modules.setdefault(\"rfc3987_syntax\", None)` import fix as "
-                "`bakhmut_report/__init__.py`, so the floor is the toolchain at its best (without it each of "
-                "these processes pays ~2.6 s to build rfc3987's grammar).",
-                "- **naive**: `papermill notebooks/bakhmut.ipynb OUT.ipynb -f report_params.yaml`, then "
-                "`jupyter nbconvert --to html OUT.ipynb`, two processes timed together (without the import fix; "
-                "the naive run also executes the live-only explorer cell).", "",
-                f"| | median wall | median CPU (process tree) | HTML |", "| --- | --- | --- | --- |"]
+        out += [
+            "## 1. Render time",
+            "",
+            f"Medians of {n['render']} renders, {n['floor']} floors and {n['naive']} naive pipelines, run in "
+            "turn (render, floor, naive, render, ...) after one warm-up of each; every run is a fresh process "
+            "from the project directory with `.venv/bin` first on PATH.",
+            "",
+            "- **render**: `bakhmut-report render --force --out TMP` (report_params.yaml).",
+            "- **toolchain floor**: one fresh Python process that imports papermill and nbconvert, executes "
+            "`bench/floor.ipynb` (only a `parameters` cell with the same names, same values) with papermill's "
+            "API, exports it with nbconvert's stock `HTMLExporter` and writes the HTML (and the notebook). "
+            'It applies the same `sys.modules.setdefault("rfc3987_syntax", None)` import fix as '
+            "`bakhmut_report/__init__.py`, so the floor is the toolchain at its best (without it each of "
+            "these processes pays ~2.6 s to build rfc3987's grammar).",
+            "- **naive**: `papermill notebooks/bakhmut.ipynb OUT.ipynb -f report_params.yaml`, then "
+            "`jupyter nbconvert --to html OUT.ipynb`, two processes timed together (without the import fix; "
+            "the naive run also executes the live-only explorer cell).",
+            "",
+            "| | median wall | median CPU (process tree) | HTML |",
+            "| --- | --- | --- | --- |",
+        ]
         for k in ("render", "floor", "naive"):
             out.append(f"| {k} | {fmt_s(rd['median_s'][k])} | {fmt_s(cpu[k])} | {fmt_mb(rd['html_bytes'][k])} |")
         naive = ok_runs(rd["runs"]["naive"])
-        out += ["", f"Naive pipeline split: papermill {fmt_s(median([r['papermill_s'] for r in naive]))}, "
-                f"nbconvert {fmt_s(median([r['nbconvert_s'] for r in naive]))}. "
-                f"Render runs: {', '.join(f'{r:.2f}' for r in seconds_of(rd['runs']['render']))} s; floor: "
-                f"{', '.join(f'{r:.2f}' for r in seconds_of(rd['runs']['floor']))} s.", ""]
+        out += [
+            "",
+            f"Naive pipeline split: papermill {fmt_s(median([r['papermill_s'] for r in naive]))}, "
+            f"nbconvert {fmt_s(median([r['nbconvert_s'] for r in naive]))}. "
+            f"Render runs: {', '.join(f'{r:.2f}' for r in seconds_of(rd['runs']['render']))} s; floor: "
+            f"{', '.join(f'{r:.2f}' for r in seconds_of(rd['runs']['floor']))} s.",
+            "",
+        ]
         if not rd["parameter_names_match"]:
             out += ["**Warning**: bench/floor.ipynb's parameter names differ from notebooks/bakhmut.ipynb's.", ""]
 
@@ -1188,14 +1465,22 @@ def _details_memory(results: dict, out: list[str]) -> None:
     """Section 7: peak memory of each process of a render."""
     mem = results.get("memory")
     if mem:
-        out += ["## 7. Peak memory", "",
-                "Peak resident set (VmHWM from /proc, polled every 50 ms) of each process of the tree, median over "
-                "the runs of figure 1; `tree max` is the kernel's ru_maxrss of the whole tree (the largest process).", "",
-                "| | CLI / main process | kernel | tree max | peak sum of the tree |", "| --- | --- | --- | --- | --- |"]
+        out += [
+            "## 7. Peak memory",
+            "",
+            "Peak resident set (VmHWM from /proc, polled every 50 ms) of each process of the tree, median over "
+            "the runs of figure 1; `tree max` is the kernel's ru_maxrss of the whole tree (the largest process).",
+            "",
+            "| | CLI / main process | kernel | tree max | peak sum of the tree |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for k, v in mem.items():
             roles = v["peak_rss_kb_by_role_median"]
-            out.append(f"| {k} | {(roles.get('main') or 0) / 1024:.0f} MB | {(roles.get('kernel') or 0) / 1024:.0f} MB | "
-                       f"{(v['maxrss_kb_tree_median'] or 0) / 1024:.0f} MB | {(v['peak_total_rss_kb_median'] or 0) / 1024:.0f} MB |")
+            out.append(
+                f"| {k} | {(roles.get('main') or 0) / 1024:.0f} MB | {(roles.get('kernel') or 0) / 1024:.0f} MB | "
+                f"{(v['maxrss_kb_tree_median'] or 0) / 1024:.0f} MB | "
+                f"{(v['peak_total_rss_kb_median'] or 0) / 1024:.0f} MB |"
+            )
         out.append("")
 
 
@@ -1203,30 +1488,41 @@ def _details_cache(results: dict, out: list[str]) -> None:
     """Section 2: the cache-hit re-render."""
     c = results.get("cache")
     if c:
-        out += ["## 2. Cache hit", "", f"`bakhmut-report render --out TMP` on the output of figure 1 (unchanged inputs): "
-                f"median {fmt_s(c['median_s']['cache_hit'])} over {len(c['runs']['cache_hit'])} runs; every run reported a "
-                f"cache hit: {c['all_cache_hits']}. Baseline: `bakhmut-report params` (interpreter + CLI start-up, no "
-                f"data), median {fmt_s(c['median_s']['cli_floor'])}.", ""]
+        out += [
+            "## 2. Cache hit",
+            "",
+            f"`bakhmut-report render --out TMP` on the output of figure 1 (unchanged inputs): "
+            f"median {fmt_s(c['median_s']['cache_hit'])} over {len(c['runs']['cache_hit'])} runs; every run reported a "
+            f"cache hit: {c['all_cache_hits']}. Baseline: `bakhmut-report params` (interpreter + CLI start-up, no "
+            f"data), median {fmt_s(c['median_s']['cli_floor'])}.",
+            "",
+        ]
 
 
 def _details_batch(results: dict, out: list[str]) -> None:
     """Section 3: the batch of 8 variants."""
     b = results.get("batch")
     if b:
-        out += ["## 3. Batch", "", f"`bakhmut-report batch variants.yaml --force` with 4 focus cities × 2 languages "
-                f"({b['cpu_count']} workers = CPU count) vs `bakhmut-report render --force`, alternating, "
-                f"{len(b['runs']['batch8'])} runs each after a warm-up (a 2-variant batch and one render). Median "
-                f"wall {fmt_s(b['median_s']['batch8'])} vs {fmt_s(b['median_s']['one_render'])}; median CPU of the "
-                f"process tree {fmt_s(b['median_cpu_s']['batch8'])} vs {fmt_s(b['median_cpu_s']['one_render'])}. "
-                f"CPU-bound floor on {b['cpu_count']} cores: 8 × one render's CPU / cores = "
-                f"{fmt_s(8 * b['median_cpu_s']['one_render'] / b['cpu_count'])}."]
+        out += [
+            "## 3. Batch",
+            "",
+            f"`bakhmut-report batch variants.yaml --force` with 4 focus cities × 2 languages "
+            f"({b['cpu_count']} workers = CPU count) vs `bakhmut-report render --force`, alternating, "
+            f"{len(b['runs']['batch8'])} runs each after a warm-up (a 2-variant batch and one render). Median "
+            f"wall {fmt_s(b['median_s']['batch8'])} vs {fmt_s(b['median_s']['one_render'])}; median CPU of the "
+            f"process tree {fmt_s(b['median_cpu_s']['batch8'])} vs {fmt_s(b['median_cpu_s']['one_render'])}. "
+            f"CPU-bound floor on {b['cpu_count']} cores: 8 × one render's CPU / cores = "
+            f"{fmt_s(8 * b['median_cpu_s']['one_render'] / b['cpu_count'])}.",
+        ]
         per = [r["variant_seconds"] for r in ok_runs(b["runs"]["batch8"]) if r.get("variant_seconds")]
         if per:
             inside = median([sum(v) / b["cpu_count"] for v in per])
-            out += [f"Per variant (the batch's own summary), median {fmt_s(median([x for v in per for x in v]))}; "
-                    f"the variants' times divided by the {b['cpu_count']} workers add up to {fmt_s(inside)} of the "
-                    f"{fmt_s(b['median_s']['batch8'])} wall time, the rest is start-up (pool, worker imports) and "
-                    "the uneven last round."]
+            out += [
+                f"Per variant (the batch's own summary), median {fmt_s(median([x for v in per for x in v]))}; "
+                f"the variants' times divided by the {b['cpu_count']} workers add up to {fmt_s(inside)} of the "
+                f"{fmt_s(b['median_s']['batch8'])} wall time, the rest is start-up (pool, worker imports) and "
+                "the uneven last round."
+            ]
         out.append("")
 
 
@@ -1244,31 +1540,51 @@ def _details_browser(results: dict, out: list[str]) -> None:
     br = results.get("browser")
     if br and br.get("loads_median_ms"):
         lm, sm = br["loads_median_ms"], br["steps_median_ms"]
-        out += ["## 5. Browser", "",
-                f"Headless Debian Chromium (Playwright, {', '.join(CHROMIUM_ARGS)}), a fresh browser context and page per "
-                f"load, {len(br['loads']['report'])} loads of each page in turn after a warm-up. Times are "
-                "`performance.now()` in the page (0 = navigation start): **ready** = a MutationObserver sees "
-                "`data-ready=\"true\"` on the map div (report.js sets it when Plotly.newPlot resolves); **painted** = two "
-                "animation frames later. Baseline: a bare page with only the geometry, the same plotly.js bundle the "
-                "report inlines and the same figure JSON, drawn with Plotly.newPlot.", "",
-                "| page | ready | painted | DOMContentLoaded | load |", "| --- | --- | --- | --- | --- |"]
+        out += [
+            "## 5. Browser",
+            "",
+            f"Headless Debian Chromium (Playwright, {', '.join(CHROMIUM_ARGS)}), a fresh browser context and page per "
+            f"load, {len(br['loads']['report'])} loads of each page in turn after a warm-up. Times are "
+            "`performance.now()` in the page (0 = navigation start): **ready** = a MutationObserver sees "
+            '`data-ready="true"` on the map div (report.js sets it when Plotly.newPlot resolves); **painted** = two '
+            "animation frames later. Baseline: a bare page with only the geometry, the same plotly.js bundle the "
+            "report inlines and the same figure JSON, drawn with Plotly.newPlot.",
+            "",
+            "| page | ready | painted | DOMContentLoaded | load |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for k in lm:
             v = lm[k]
-            out.append(f"| {k} | {fmt_ms(v['ready'])} | {fmt_ms(v['painted'])} | {fmt_ms(v['dom_content_loaded'])} | "
-                       f"{fmt_ms(v['load'])} |")
+            out.append(
+                f"| {k} | {fmt_ms(v['ready'])} | {fmt_ms(v['painted'])} | {fmt_ms(v['dom_content_loaded'])} | "
+                f"{fmt_ms(v['load'])} |"
+            )
         if br.get("alt_bundle"):
-            out += ["", f"alt_bundle: the bare page with `$BENCH_ALT_PLOTLY_JS` = {br['alt_bundle']['path']} "
-                    f"({br['alt_bundle']['bytes']:,} bytes) instead of the bundle the report inlines."]
-        out += ["", f"Slider steps between {br['step_months'][0]} and {br['step_months'][1]} (markers differ), "
-                f"{len(br['steps']['report'])} steps after 3 warm-up steps, alternating with the baseline. In the page: "
-                "t0 = performance.now(); set #bk-month's value; dispatch `input`; **restyle** = the `plotly_restyle` event "
-                "(after report.js's whole handler: restyle, event list, reach list); **frames** = two animation frames "
-                "after that. Baseline: `Plotly.restyle` with the very same update object (captured from report.js) on the "
-                "bare page.", "", "| | handler returned | restyle done | + 2 frames |", "| --- | --- | --- | --- |"]
+            out += [
+                "",
+                f"alt_bundle: the bare page with `$BENCH_ALT_PLOTLY_JS` = {br['alt_bundle']['path']} "
+                f"({br['alt_bundle']['bytes']:,} bytes) instead of the bundle the report inlines.",
+            ]
+        out += [
+            "",
+            f"Slider steps between {br['step_months'][0]} and {br['step_months'][1]} (markers differ), "
+            f"{len(br['steps']['report'])} steps after 3 warm-up steps, alternating with the baseline. In the page: "
+            "t0 = performance.now(); set #bk-month's value; dispatch `input`; **restyle** = the `plotly_restyle` event "
+            "(after report.js's whole handler: restyle, event list, reach list); **frames** = two animation frames "
+            "after that. Baseline: `Plotly.restyle` with the very same update object (captured from report.js) on the "
+            "bare page.",
+            "",
+            "| | handler returned | restyle done | + 2 frames |",
+            "| --- | --- | --- | --- |",
+        ]
         for k in ("report", "floor"):
             v = sm[k]
             out.append(f"| {k} | {fmt_ms(v['sync'])} | {fmt_ms(v['restyle'])} | {fmt_ms(v['frames'])} |")
-        out += ["", f"Requests other than file://: {br['foreign_requests'] or 'none'}; page errors: {br['errors'] or 'none'}.", ""]
+        out += [
+            "",
+            f"Requests other than file://: {br['foreign_requests'] or 'none'}; page errors: {br['errors'] or 'none'}.",
+            "",
+        ]
 
 
 def _details_lab(results: dict, out: list[str]) -> None:
@@ -1277,9 +1593,12 @@ def _details_lab(results: dict, out: list[str]) -> None:
     if lab:
         out += ["## 6. JupyterLab", ""]
         if lab.get("median_ms") is not None:
-            out += [f"`bench.lab_step.measure_lab_month_step({LAB_RUNS})` (a real JupyterLab on a copy of the notebook, "
-                    f"key press on the month slider → map markers changed in the DOM): median {fmt_ms(lab['median_ms'])}; "
-                    f"runs: {', '.join(f'{v:.0f}' for v in lab['runs_ms'])} ms ({fmt_s(lab.get('seconds'))} in all).", ""]
+            out += [
+                f"`bench.lab_step.measure_lab_month_step({LAB_RUNS})` (a real JupyterLab on a copy of the notebook, "
+                f"key press on the month slider → map markers changed in the DOM): median {fmt_ms(lab['median_ms'])}; "
+                f"runs: {', '.join(f'{v:.0f}' for v in lab['runs_ms'])} ms ({fmt_s(lab.get('seconds'))} in all).",
+                "",
+            ]
         else:
             out += [f"Not measured: {lab.get('not_measured')}", ""]
 
@@ -1289,37 +1608,60 @@ def _details_profile(results: dict, out: list[str]) -> None:
     profiles = {k: v for k, v in (results.get("profile") or {}).items() if isinstance(v, dict) and "phases" in v}
     if profiles:
         names = list(profiles)
-        out += ["## 9. Where a render's time goes", "",
-                "One `render --force` in one fresh process (`bench/run.py --profile`): it calls the package's own "
-                "`bakhmut_report.render.render` with timing wrappers around the functions it uses, and reads papermill's "
-                "per-cell timings (`metadata.papermill.duration`) before the package normalises them. The heavy imports "
-                "(which the CLI does lazily inside render) are timed first. Columns: the defaults, and the 100× synthetic "
-                "data with 35 months (if the scale figure ran).", "",
-                "| phase | " + " | ".join(f"{n} s | share" for n in names) + " |",
-                "| --- |" + " ---: | ---: |" * len(names)]
-        order = ["interpreter start-up, bench script import, exit"] + [ph["phase"] for ph in profiles[names[0]]["phases"]]
+        out += [
+            "## 9. Where a render's time goes",
+            "",
+            "One `render --force` in one fresh process (`bench/run.py --profile`): it calls the package's own "
+            "`bakhmut_report.render.render` with timing wrappers around the functions it uses, and reads papermill's "
+            "per-cell timings (`metadata.papermill.duration`) before the package normalises them. The heavy imports "
+            "(which the CLI does lazily inside render) are timed first. Columns: the defaults, and the 100× synthetic "
+            "data with 35 months (if the scale figure ran).",
+            "",
+            "| phase | " + " | ".join(f"{n} s | share" for n in names) + " |",
+            "| --- |" + " ---: | ---: |" * len(names),
+        ]
+        order = ["interpreter start-up, bench script import, exit"] + [
+            ph["phase"] for ph in profiles[names[0]]["phases"]
+        ]
         for label in order:
             cells_ = []
             for n in names:
                 prof = profiles[n]
-                value = prof["interpreter_start_and_exit_s"] if label == "interpreter start-up, bench script import, exit" else next(
-                    (ph["seconds"] for ph in prof["phases"] if ph["phase"] == label), None)
+                value = (
+                    prof["interpreter_start_and_exit_s"]
+                    if label == "interpreter start-up, bench script import, exit"
+                    else next((ph["seconds"] for ph in prof["phases"] if ph["phase"] == label), None)
+                )
                 cells_.append("— | —" if value is None else f"{value:.3f} | {value / prof['process_wall_s']:.0%}")
             out.append(f"| {label} | " + " | ".join(cells_) + " |")
-        out.append("| **process wall** | " + " | ".join(f"**{profiles[n]['process_wall_s']:.3f}** | 100%" for n in names) + " |")
-        out += ["", "Kernel side: papermill's per-cell durations (seconds):", "",
-                "| cell | first line | " + " | ".join(names) + " |", "| --- | --- |" + " ---: |" * len(names)]
+        out.append(
+            "| **process wall** | "
+            + " | ".join(f"**{profiles[n]['process_wall_s']:.3f}** | 100%" for n in names)
+            + " |"
+        )
+        out += [
+            "",
+            "Kernel side: papermill's per-cell durations (seconds):",
+            "",
+            "| cell | first line | " + " | ".join(names) + " |",
+            "| --- | --- |" + " ---: |" * len(names),
+        ]
         first = profiles[names[0]]["cells"]
-        for i, cell in enumerate(first):
+        for _i, cell in enumerate(first):
             values = []
             for n in names:
                 match = next((c for c in profiles[n]["cells"] if c["cell"] == cell["cell"]), None)
                 values.append(f"{match['duration'] or 0:.3f}" if match else "—")
             out.append(f"| {cell['cell']} | `{cell['source'].replace('|', '/')}` | " + " | ".join(values) + " |")
         for n in names:
-            out += ["", f"{n}: the report's blocks re-run in process (warm imports) under cProfile; the heaviest "
-                    "package functions by cumulative time:", "", "| function | calls | cumulative s | own s |",
-                    "| --- | ---: | ---: | ---: |"]
+            out += [
+                "",
+                f"{n}: the report's blocks re-run in process (warm imports) under cProfile; the heaviest "
+                "package functions by cumulative time:",
+                "",
+                "| function | calls | cumulative s | own s |",
+                "| --- | ---: | ---: | ---: |",
+            ]
             for f in profiles[n]["top_functions"]:
                 out.append(f"| `{f['function']}` | {f['calls']} | {f['cumulative_s']:.3f} | {f['own_s']:.3f} |")
         out.append("")
@@ -1329,50 +1671,73 @@ def _details_scale(results: dict, out: list[str]) -> None:
     """Section 8: render time and HTML size on synthetic data."""
     sc = results.get("scale")
     if sc and sc.get("info"):
-        out += ["## 8. Scale (synthetic data, `bench/synthetic.py`)", "",
-                "Synthetic rows in the project's own schema appended to a copy of data/ (seed 0; passes `bakhmut-report "
-                "check --data DIR`). Events grow by the factor (84 → 840 → 8,400); settlements by factor^0.65 "
-                "(27 → 121 → 540, i.e. 20× at 100× events: the map gets denser and each place's history longer); sources "
-                "one per 8 added events. Claims/confirmations are ~45–50 % of the synthetic rows, in consistent chains. "
-                "Dates span 2022-02-24..2024-12-31, the validator's window (2025-01 would be refused), so every render "
-                "uses `-p start_month=2022-02 -p end_month=2024-12`: 35 months. 1× is the real data unchanged. Renders "
-                f"alternate 1×, 10×, 100× per round; a render is stopped after {sc['timeout_s']} s.", "",
-                "| factor | settlements | events | sources | check | render (median) | runs | HTML |",
-                "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
+        out += [
+            "## 8. Scale (synthetic data, `bench/synthetic.py`)",
+            "",
+            "Synthetic rows in the project's own schema appended to a copy of data/ (seed 0; passes `bakhmut-report "
+            "check --data DIR`). Events grow by the factor (84 → 840 → 8,400); settlements by factor^0.65 "
+            "(27 → 121 → 540, i.e. 20× at 100× events: the map gets denser and each place's history longer); sources "
+            "one per 8 added events. Claims/confirmations are ~45–50 % of the synthetic rows, in consistent chains. "
+            "Dates span 2022-02-24..2024-12-31, the validator's window (2025-01 would be refused), so every render "
+            "uses `-p start_month=2022-02 -p end_month=2024-12`: 35 months. 1× is the real data unchanged. Renders "
+            f"alternate 1×, 10×, 100× per round; a render is stopped after {sc['timeout_s']} s.",
+            "",
+            "| factor | settlements | events | sources | check | render (median) | runs | HTML |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        ]
         for k, info in sc["info"].items():
             runs = sc["runs"].get(k, [])
-            out.append(f"| {k}× | {info['settlements']} | {info['events']:,} | {info['sources']:,} | {fmt_s(info['check_s'])} | "
-                       f"{fmt_s(sc['median_s'].get(k))} | {', '.join('%.1f' % r['seconds'] for r in runs)} s | "
-                       f"{fmt_mb(sc['html_bytes'].get(k))} |")
+            out.append(
+                f"| {k}× | {info['settlements']} | {info['events']:,} | {info['sources']:,} | "
+                f"{fmt_s(info['check_s'])} | {fmt_s(sc['median_s'].get(k))} | "
+                f"{', '.join(format(r['seconds'], '.1f') for r in runs)} s | "
+                f"{fmt_mb(sc['html_bytes'].get(k))} |"
+            )
         if sc.get("sections"):
             keys = list(next(iter(sc["sections"].values())).keys())
-            out += ["", "HTML bytes by part:", "", "| part | " + " | ".join(f"{k}×" for k in sc["sections"]) + " |",
-                    "| --- |" + " ---: |" * len(sc["sections"])]
+            out += [
+                "",
+                "HTML bytes by part:",
+                "",
+                "| part | " + " | ".join(f"{k}×" for k in sc["sections"]) + " |",
+                "| --- |" + " ---: |" * len(sc["sections"]),
+            ]
             for key in keys:
                 out.append(f"| {key} | " + " | ".join(f"{v.get(key, 0):,}" for v in sc["sections"].values()) + " |")
             growth = size_growth(sc)
             if growth:
-                out += ["", f"From 10× to 100× events grow ×{growth['event_factor']:.0f}, settlements "
-                        f"×{growth['settlement_factor']:.2f}, months ×1. Growth of each part: "
-                        + ", ".join(f"{k.strip()} ×{v['factor']:.1f}" for k, v in growth["parts"].items())
-                        + ". Target 8b counts as met when no part grows more than 1.5× faster than settlements × "
-                        "months (and by more than 50 kB); flagged: "
-                        + (", ".join(k.strip() for k in growth["flagged"]) or "none") + "."]
+                out += [
+                    "",
+                    f"From 10× to 100× events grow ×{growth['event_factor']:.0f}, settlements "
+                    f"×{growth['settlement_factor']:.2f}, months ×1. Growth of each part: "
+                    + ", ".join(f"{k.strip()} ×{v['factor']:.1f}" for k, v in growth["parts"].items())
+                    + ". Target 8b counts as met when no part grows more than 1.5× faster than settlements × "
+                    "months (and by more than 50 kB); flagged: "
+                    + (", ".join(k.strip() for k in growth["flagged"]) or "none")
+                    + ".",
+                ]
             sb = sc.get("browser") or {}
             if sb.get("1") and sb.get("100"):
-                out += ["", f"In headless Chromium (as in figure 5, 35 months): page load to map ready 1× "
-                        f"{fmt_ms(sb['1']['ready_median_ms'])}, 100× {fmt_ms(sb['100']['ready_median_ms'])}; "
-                        f"one slider step 1× {fmt_ms(sb['1']['step_median_ms'])}, 100× "
-                        f"{fmt_ms(sb['100']['step_median_ms'])} (medians of {len(sb['100']['ready_ms'])} loads and "
-                        f"{len(sb['100']['step_ms'])} steps; targets 1.5 s and 50 ms are for the default report)."]
+                out += [
+                    "",
+                    f"In headless Chromium (as in figure 5, 35 months): page load to map ready 1× "
+                    f"{fmt_ms(sb['1']['ready_median_ms'])}, 100× {fmt_ms(sb['100']['ready_median_ms'])}; "
+                    f"one slider step 1× {fmt_ms(sb['1']['step_median_ms'])}, 100× "
+                    f"{fmt_ms(sb['100']['step_median_ms'])} (medians of {len(sb['100']['ready_ms'])} loads and "
+                    f"{len(sb['100']['step_ms'])} steps; targets 1.5 s and 50 ms are for the default report).",
+                ]
             elif sb.get("error"):
                 out += ["", f"Browser check of the scaled reports failed: {sb['error'][:300]}"]
             links = sc.get("dangling_links", {})
             if links:
                 examples = next((v["examples"] for v in links.values() if v["examples"]), [])
-                out += ["", "In-page links (`href=\"#...\"`) that point to no element: "
-                        + ", ".join(f"{k}×: {v['dangling']:,} of {v['links']:,}" for k, v in links.items())
-                        + (f" (e.g. {', '.join(examples[:2])})" if examples else "") + "."]
+                out += [
+                    "",
+                    'In-page links (`href="#..."`) that point to no element: '
+                    + ", ".join(f"{k}×: {v['dangling']:,} of {v['links']:,}" for k, v in links.items())
+                    + (f" (e.g. {', '.join(examples[:2])})" if examples else "")
+                    + ".",
+                ]
         out.append("")
 
 
@@ -1385,9 +1750,18 @@ def _details_notes(results: dict, out: list[str]) -> None:
 
 # (place in the document, writer) of each details section, in the order they are written; a section
 # that fails is reported by its 1-based position in this list.
-DETAIL_SECTIONS = [(1, _details_render), (7, _details_memory), (2, _details_cache), (3, _details_batch),
-                   (4, _details_size), (5, _details_browser), (6, _details_lab), (9, _details_profile),
-                   (8, _details_scale), (99, _details_notes)]
+DETAIL_SECTIONS = [
+    (1, _details_render),
+    (7, _details_memory),
+    (2, _details_cache),
+    (3, _details_batch),
+    (4, _details_size),
+    (5, _details_browser),
+    (6, _details_lab),
+    (9, _details_profile),
+    (8, _details_scale),
+    (99, _details_notes),
+]
 
 
 def details(results: dict) -> list[str]:
@@ -1396,8 +1770,10 @@ def details(results: dict) -> list[str]:
     chunks: list[tuple[int, list[str]]] = []  # sections, put in figure order at the end
     for name in ("render", "cache", "batch"):
         for side, errors in (results.get(name, {}).get("failures") or {}).items():
-            out += [f"**{len(errors)} failed {side} run(s)** in figure {name} (left out of the medians): "
-                    f"{errors[0][:400]}", ""]
+            out += [
+                f"**{len(errors)} failed {side} run(s)** in figure {name} (left out of the medians): {errors[0][:400]}",
+                "",
+            ]
     for number, (place, write_section) in enumerate(DETAIL_SECTIONS, start=1):
         section: list[str] = []  # a section that fails keeps the lines it wrote before the error
         try:
@@ -1416,13 +1792,27 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--profile"]:
         return profile_main(*argv[1:])
     only = set(argv[1].split(",")) if argv[:1] == ["--only"] and len(argv) > 1 else None
-    results: dict = {"meta": {"date": dt.datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(),
-                              "python": platform.python_version(), "load_start": os.getloadavg()[0].__round__(2),
-                              "machine": platform.platform()},
-                     "notes": []}
+    results: dict = {
+        "meta": {
+            "date": dt.datetime.now().isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_start": os.getloadavg()[0].__round__(2),
+            "machine": platform.platform(),
+        },
+        "notes": [],
+    }
     tmp = Path(tempfile.mkdtemp(prefix="bakhmut-bench-"))
-    figures = [("render", figure_render), ("cache", figure_cache), ("batch", figure_batch), ("size", figure_size),
-               ("browser", figure_browser), ("lab", figure_lab), ("scale", figure_scale), ("profile", figure_profile)]
+    figures = [
+        ("render", figure_render),
+        ("cache", figure_cache),
+        ("batch", figure_batch),
+        ("size", figure_size),
+        ("browser", figure_browser),
+        ("lab", figure_lab),
+        ("scale", figure_scale),
+        ("profile", figure_profile),
+    ]
     try:
         if only and "render" not in only:  # the other figures reuse figure 1's default render
             check(run([CLI, "render", "--force", "--out", str(tmp / "render")]), "render")
@@ -1444,26 +1834,31 @@ def main(argv: list[str]) -> int:
     if max(results["meta"]["load_start"], results["meta"]["load_end"]) > 1.5:
         results["notes"].append(
             f"The machine was busy (load average {results['meta']['load_start']} at the start, "
-            f"{results['meta']['load_end']} at the end, on {os.cpu_count()} CPUs): other processes shared the cores, so "
+            f"{results['meta']['load_end']} at the end, on {os.cpu_count()} CPUs): other processes shared the cores, "
+            "so "
             "wall times are inflated and noisy; alternating A/B keeps the ratios fair, and the CPU times in the "
-            "details are steadier than the wall times.")
+            "details are steadier than the wall times."
+        )
     t1 = results.get("scale", {}).get("median_s", {}).get("100")
     t0 = results.get("render", {}).get("median_s", {}).get("render")
     if t1 and t0:
-        results["notes"].append(f"8a against the default render of figure 1 (23 months, real data): "
-                                f"{t1:.1f} s / {t0:.2f} s = {t1 / t0:.1f}×.")
+        results["notes"].append(
+            f"8a against the default render of figure 1 (23 months, real data): "
+            f"{t1:.1f} s / {t0:.2f} s = {t1 / t0:.1f}×."
+        )
     rows = build_rows(results)
     results["table"] = rows
     if only:  # a partial run (development): print, keep the last full results
         print(markdown(results, rows))
         (Path(tempfile.gettempdir()) / "bakhmut-bench-partial.json").write_text(
-            json.dumps(results, indent=1, default=str), encoding="utf-8")
+            json.dumps(results, indent=1, default=str), encoding="utf-8"
+        )
         return 0
     (BENCH / "results.json").write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
     md = markdown(results, rows)
     (BENCH / "results.md").write_text(md, encoding="utf-8")
     table_end = md.index("\n\n", md.index("| figure |"))
-    print(md[md.index("| figure |"):md.index("\n\n", table_end + 2)])
+    print(md[md.index("| figure |") : md.index("\n\n", table_end + 2)])
     print(f"\nbench/results.md and bench/results.json written; the bench took {elapsed():.0f} s")
     return 0
 

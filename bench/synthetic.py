@@ -27,6 +27,7 @@ change. About 60 % of the synthetic events are claims or confirmations, as in th
 
 Same ``seed`` and ``factor`` -> byte-identical files.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,19 +53,57 @@ WINDOW_END = dt.date(2024, 12, 31)
 LON, LAT = (22.0, 40.3), (44.0, 52.5)  # Ukraine's bounding box, as data/datapackage.json allows
 
 OBLAST_CENTRES = {"Donetsk": (48.0, 37.8), "Luhansk": (48.6, 39.3), "Kharkiv": (49.6, 36.5), "Kherson": (46.6, 32.6)}
-NON_CONTROL_KINDS = ("situation_report", "intelligence_assessment", "political_statement", "battle_start",
-                     "military_operation", "command_decision", "visit", "partial_control_change",
-                     "status_snapshot", "force_rotation")
-ROOTS = ("bil", "chor", "dol", "hor", "kam", "krasn", "lys", "mal", "myr", "nov", "ozer", "pet", "pol",
-         "rud", "sok", "star", "tern", "vel", "vys", "zel", "yas", "klyn", "berez", "dub", "lip", "slav")
+NON_CONTROL_KINDS = (
+    "situation_report",
+    "intelligence_assessment",
+    "political_statement",
+    "battle_start",
+    "military_operation",
+    "command_decision",
+    "visit",
+    "partial_control_change",
+    "status_snapshot",
+    "force_rotation",
+)
+ROOTS = (
+    "bil",
+    "chor",
+    "dol",
+    "hor",
+    "kam",
+    "krasn",
+    "lys",
+    "mal",
+    "myr",
+    "nov",
+    "ozer",
+    "pet",
+    "pol",
+    "rud",
+    "sok",
+    "star",
+    "tern",
+    "vel",
+    "vys",
+    "zel",
+    "yas",
+    "klyn",
+    "berez",
+    "dub",
+    "lip",
+    "slav",
+)
 MIDS = ("", "o", "a", "y", "i")
 ENDS = ("ivka", "ove", "ne", "ske", "yne", "anka", "ivske", "opil", "ohirsk", "odar", "yar", "ka")
-STATEMENT_BY = {"RU": "Russian MoD (synthetic)", "UA": "Ukrainian General Staff (synthetic)",
-                "independent": "Independent monitor (synthetic)"}
+STATEMENT_BY = {
+    "RU": "Russian MoD (synthetic)",
+    "UA": "Ukrainian General Staff (synthetic)",
+    "independent": "Independent monitor (synthetic)",
+}
 
 
 def settlement_count(factor: float) -> int:
-    return max(REAL_SETTLEMENTS, round(REAL_SETTLEMENTS * factor ** SETTLEMENT_EXPONENT))
+    return max(REAL_SETTLEMENTS, round(REAL_SETTLEMENTS * factor**SETTLEMENT_EXPONENT))
 
 
 def event_count(factor: float) -> int:
@@ -141,10 +180,16 @@ def generate(out_dir: Path | str, factor: float = 10, seed: int = 0, data_dir: P
     for i in range(n_sources):
         y, m = rng.choice(months)
         day = rng.randint(*_days(y, m))
-        sources.append({"source_id": f"synth-src-{i + 1:05d}", "publisher": rng.choice(
-            ("Synthetic Wire", "Bench Daily", "Example Monitor", "Test Gazette")),
-            "title": f"Synthetic report {i + 1}", "url": f"https://example.org/bench/{seed}/{i + 1}",
-            "date_published": f"{y:04d}-{m:02d}-{day:02d}", "note": "Synthetic row for the scale benchmark."})
+        sources.append(
+            {
+                "source_id": f"synth-src-{i + 1:05d}",
+                "publisher": rng.choice(("Synthetic Wire", "Bench Daily", "Example Monitor", "Test Gazette")),
+                "title": f"Synthetic report {i + 1}",
+                "url": f"https://example.org/bench/{seed}/{i + 1}",
+                "date_published": f"{y:04d}-{m:02d}-{day:02d}",
+                "note": "Synthetic row for the scale benchmark.",
+            }
+        )
     source_ids = [s["source_id"] for s in sources]
 
     def cite() -> str:
@@ -153,30 +198,50 @@ def generate(out_dir: Path | str, factor: float = 10, seed: int = 0, data_dir: P
     # settlements: unique ids and names (not clashing with any real name or variant)
     taken = set()
     for row in s_rows:
-        record = dict(zip(s_header, row))
-        taken.update(n.casefold() for n in [record["settlement_id"], record["name"],
-                                             *filter(None, record["name_variants"].split(";"))])
+        record = dict(zip(s_header, row, strict=False))
+        taken.update(
+            n.casefold()
+            for n in [record["settlement_id"], record["name"], *filter(None, record["name_variants"].split(";"))]
+        )
     settlements = []
     for i, name in enumerate(_names(rng, taken, max(0, add_settlements))):
         lat, lon = round(rng.uniform(*LAT), 4), round(rng.uniform(*LON), 4)
-        oblast = min(OBLAST_CENTRES, key=lambda o: (OBLAST_CENTRES[o][0] - lat) ** 2 + (OBLAST_CENTRES[o][1] - lon) ** 2)
-        settlements.append({
-            "settlement_id": f"syn-{i + 1:04d}-{_slug(name)}", "name": name,
-            "name_variants": f"{name}-Synth{i + 1}" if rng.random() < 0.3 else "",
-            "lat": f"{lat:.4f}", "lon": f"{lon:.4f}", "oblast": oblast,
-            "population": str(int(rng.lognormvariate(7.5, 1.6))), "population_note": "synthetic",
-            "holder_at_start": "RU" if rng.random() < 0.2 else "UA", "sources": cite(),
-            "note": "Synthetic settlement for the scale benchmark."})
+        oblast = min(
+            OBLAST_CENTRES, key=lambda o: (OBLAST_CENTRES[o][0] - lat) ** 2 + (OBLAST_CENTRES[o][1] - lon) ** 2
+        )
+        settlements.append(
+            {
+                "settlement_id": f"syn-{i + 1:04d}-{_slug(name)}",
+                "name": name,
+                "name_variants": f"{name}-Synth{i + 1}" if rng.random() < 0.3 else "",
+                "lat": f"{lat:.4f}",
+                "lon": f"{lon:.4f}",
+                "oblast": oblast,
+                "population": str(int(rng.lognormvariate(7.5, 1.6))),
+                "population_note": "synthetic",
+                "holder_at_start": "RU" if rng.random() < 0.2 else "UA",
+                "sources": cite(),
+                "note": "Synthetic settlement for the scale benchmark.",
+            }
+        )
 
     events: list[dict] = []
-    serial = iter(range(1, 10 ** 7))
+    serial = iter(range(1, 10**7))
 
     def event(day: dt.date, kind: str, sids: list[str], **extra) -> dict:
         n = next(serial)
         title = extra.pop("title", f"Synthetic {kind.replace('_', ' ')} #{n}")
-        return {"event_id": f"ev-{day.isoformat()}-synth-{n:05d}", "date": day.isoformat(),
-                "date_precision": extra.pop("precision", "day"), "kind": kind, "settlements": ";".join(sids),
-                "title_en": title, "title_nl": f"Synthetische gebeurtenis {n} ({kind})", "sources": cite(), **extra}
+        return {
+            "event_id": f"ev-{day.isoformat()}-synth-{n:05d}",
+            "date": day.isoformat(),
+            "date_precision": extra.pop("precision", "day"),
+            "kind": kind,
+            "settlements": ";".join(sids),
+            "title_en": title,
+            "title_nl": f"Synthetische gebeurtenis {n} ({kind})",
+            "sources": cite(),
+            **extra,
+        }
 
     # control chains: k changes per settlement in distinct months, k averaging what keeps ~60 % control rows
     chains: list[list[list[dict]]] = []
@@ -186,28 +251,50 @@ def generate(out_dir: Path | str, factor: float = 10, seed: int = 0, data_dir: P
         top = max(0, min(len(months), round(2 * mean_changes)))
         for s in settlements:
             holder, chain = s["holder_at_start"], []
-            for (y, m) in sorted(rng.sample(months, rng.randint(0, top))):
+            for y, m in sorted(rng.sample(months, rng.randint(0, top))):
                 first, last = _days(y, m)
                 before, after = holder, ("RU" if holder == "UA" else "UA")
                 change_id = f"{s['settlement_id']}-{y:04d}-{m:02d}"
                 d0 = rng.randint(first, max(first, last - 6))
                 rows = []
                 if rng.random() < 0.35:
-                    rows.append(event(dt.date(y, m, rng.randint(first, d0)), "fighting_in_settlement",
-                                      [s["settlement_id"]], title=f"Fighting inside {s['name']} (synthetic)"))
-                control = dict(change_id=change_id, holder_before=before, holder_after=after)
+                    rows.append(
+                        event(
+                            dt.date(y, m, rng.randint(first, d0)),
+                            "fighting_in_settlement",
+                            [s["settlement_id"]],
+                            title=f"Fighting inside {s['name']} (synthetic)",
+                        )
+                    )
+                control = {"change_id": change_id, "holder_before": before, "holder_after": after}
                 for c in range(rng.choice((1, 1, 2))):
                     day = dt.date(y, m, d0 if c == 0 else rng.randint(d0, min(last, d0 + 5)))
-                    rows.append(event(day, "control_claim", [s["settlement_id"]], **control,
-                                      statement_by=STATEMENT_BY[after], side=after,
-                                      title=f"{after} claims {s['name']} (synthetic)"))
+                    rows.append(
+                        event(
+                            day,
+                            "control_claim",
+                            [s["settlement_id"]],
+                            **control,
+                            statement_by=STATEMENT_BY[after],
+                            side=after,
+                            title=f"{after} claims {s['name']} (synthetic)",
+                        )
+                    )
                 n_conf = rng.choices((0, 1, 2), weights=(15, 60, 25))[0]
                 for _ in range(n_conf):
                     side = before if rng.random() < 0.6 else "independent"
                     day = dt.date(y, m, rng.randint(min(last, d0 + 1), min(last, d0 + 6)))
-                    rows.append(event(day, "control_confirmation", [s["settlement_id"]], **control,
-                                      statement_by=STATEMENT_BY[side], side=side,
-                                      title=f"{s['name']} lost by {before}, confirmed (synthetic)"))
+                    rows.append(
+                        event(
+                            day,
+                            "control_confirmation",
+                            [s["settlement_id"]],
+                            **control,
+                            statement_by=STATEMENT_BY[side],
+                            side=side,
+                            title=f"{s['name']} lost by {before}, confirmed (synthetic)",
+                        )
+                    )
                 if n_conf == 0:
                     rows[-1]["note"] = "Synthetic: this change was never confirmed."
                 chain.append(rows)
@@ -234,18 +321,32 @@ def generate(out_dir: Path | str, factor: float = 10, seed: int = 0, data_dir: P
         many = rng.choices((0, 1, 2, 3), weights=(20, 60, 12, 8))[0] if ids else 0
         sids = sorted(rng.sample(ids, min(many, len(ids))))
         side = rng.choice(("UA", "RU", "independent", ""))
-        events.append(event(day, rng.choice(NON_CONTROL_KINDS), sids, precision=precision,
-                            statement_by=STATEMENT_BY[side] if side else "", side=side))
+        events.append(
+            event(
+                day,
+                rng.choice(NON_CONTROL_KINDS),
+                sids,
+                precision=precision,
+                statement_by=STATEMENT_BY[side] if side else "",
+                side=side,
+            )
+        )
 
     events.sort(key=lambda e: (e["date"], e["event_id"]))
     _append_rows(out_dir / "sources.csv", src_header, sources)
     _append_rows(out_dir / "settlements.csv", s_header, settlements)
     _append_rows(out_dir / "events.csv", e_header, events)
     control_rows = sum(e["kind"] in ("control_claim", "control_confirmation") for e in events)
-    return {"factor": factor, "seed": seed, "settlements": len(s_rows) + len(settlements),
-            "events": len(e_rows) + len(events), "sources": len(src_rows) + len(sources),
-            "added_control_rows": control_rows, "changes": sum(len(c) for c in chains),
-            "months": len(months)}
+    return {
+        "factor": factor,
+        "seed": seed,
+        "settlements": len(s_rows) + len(settlements),
+        "events": len(e_rows) + len(events),
+        "sources": len(src_rows) + len(sources),
+        "added_control_rows": control_rows,
+        "changes": sum(len(c) for c in chains),
+        "months": len(months),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

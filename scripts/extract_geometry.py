@@ -253,7 +253,7 @@ def clip_geometry(geometry, arcs, grid_box):
         if len(pieces) == 1:
             return ("LineString", pieces[0])
         return ("MultiLineString", pieces)
-    raise ValueError("unsupported geometry type: %s" % kind)
+    raise ValueError(f"unsupported geometry type: {kind}")
 
 
 def lines_of(kind, coordinates):
@@ -312,7 +312,7 @@ def cut_line(line, junctions):
             start = ring.index(min(ring))
             ring = ring[start:] + ring[:start]
             return [ring + [ring[0]]]
-        ring = ring[starts[0]:] + ring[:starts[0]]
+        ring = ring[starts[0] :] + ring[: starts[0]]
         line = ring + [ring[0]]
     arcs, current = [], [line[0]]
     for point in line[1:]:
@@ -392,10 +392,7 @@ def extract(topology, box):
         clipped[name] = kept
 
     all_lines = [
-        line
-        for kept in clipped.values()
-        for _, (kind, coordinates) in kept
-        for line in lines_of(kind, coordinates)
+        line for kept in clipped.values() for _, (kind, coordinates) in kept for line in lines_of(kind, coordinates)
     ]
     junctions = find_junctions(all_lines)
     store = ArcStore()
@@ -447,10 +444,8 @@ def main(argv=None):
     with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text + "\n")
 
-    counts = ", ".join(
-        "%s=%d" % (name, len(obj["geometries"])) for name, obj in sorted(result["objects"].items())
-    )
-    print("wrote %s: %d bytes, %d arcs; %s" % (args.output, len(text) + 1, len(result["arcs"]), counts))
+    counts = ", ".join(f"{name}={len(obj['geometries'])}" for name, obj in sorted(result["objects"].items()))
+    print(f"wrote {args.output}: {len(text) + 1} bytes, {len(result['arcs'])} arcs; {counts}")
     return 0
 
 

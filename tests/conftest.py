@@ -8,10 +8,10 @@ import sys
 from collections.abc import Callable
 
 import pytest
-from helpers import CHROMIUM, DATA_DIR, PROJECT
 
 from bakhmut_report.model.dataset import Dataset
 from bakhmut_report.validate import load_valid_dataset
+from helpers import CHROMIUM, DATA_DIR, PROJECT
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +28,14 @@ def data_copy(tmp_path):
 
 
 def _run_cli(*args: str, cwd=PROJECT, env=None, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bakhmut_report", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "bakhmut_report", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -51,14 +57,24 @@ def rendered(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: run `make test` (installs Debian's chromium) or "
-                    "`apt-get install -y chromium`")
+        pytest.fail(
+            "Chromium is missing: run `make test` (installs Debian's chromium) or `apt-get install -y chromium`"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"])
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-quic",
+            ],
+        )
         yield browser
         browser.close()

@@ -1,4 +1,5 @@
 """The static report in headless Chromium, opened from disk with no network."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,17 +23,23 @@ def page(browser, rendered):
 
 def holder_of(page, name: str) -> str:
     """Which holder trace Bakhmut is drawn in (trace names are the legend labels)."""
-    return page.evaluate("""name => {
+    return page.evaluate(
+        """name => {
         const div = document.getElementById('bakhmut-map');
-        const trace = div.data.slice(1, 4).find(t => (t.customdata || []).some(c => c.startsWith('<b>' + name + '</b>')));
+        const named = t => (t.customdata || []).some(c => c.startsWith('<b>' + name + '</b>'));
+        const trace = div.data.slice(1, 4).find(named);
         return trace ? trace.marker.symbol : null;
-    }""", name)
+    }""",
+        name,
+    )
 
 
 def set_month(page, month: str) -> None:
     index = page.evaluate("m => JSON.parse(document.getElementById('bk-data').textContent).months.indexOf(m)", month)
     assert index >= 0
-    page.eval_on_selector("#bk-month", "(el, i) => { el.value = String(i); el.dispatchEvent(new Event('input')); }", index)
+    page.eval_on_selector(
+        "#bk-month", "(el, i) => { el.value = String(i); el.dispatchEvent(new Event('input')); }", index
+    )
 
 
 def test_slider_moves_bakhmut_from_ukrainian_to_russian(page):
@@ -58,7 +65,12 @@ def test_no_network_and_no_console_errors(page):
     set_month(page, "2023-01")
     assert [u for u in page.requests if not u.startswith("file://")] == []
     assert page.errors == []
-    assert page.evaluate("document.querySelectorAll('#bakhmut-map .layer.land path, #bakhmut-map .layer.countries path').length") >= 2, "embedded geometry drawn"
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('#bakhmut-map .layer.land path, #bakhmut-map .layer.countries path').length"
+        )
+        >= 2
+    ), "embedded geometry drawn"
 
 
 def test_table_sorts_and_searches(page):

@@ -1,4 +1,5 @@
 """The article's claims, checked against the data: verdicts follow the data and the parameters."""
+
 from __future__ import annotations
 
 import re
@@ -60,6 +61,7 @@ def test_flipped_fact_shows_in_a_rerender(data_copy, tmp_path, run_cli):
     run = run_cli("render", "--data", data_copy, "--out", tmp_path)
     assert run.returncode == 0, run.stderr
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
+
     def verdict_in_page(claim_id):
         tag = re.search(rf'<li[^>]*id="claim-{claim_id}"[^>]*>', html).group(0)
         return re.search(r'data-verdict="([a-z_]+)"', tag).group(1)

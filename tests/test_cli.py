@@ -1,4 +1,5 @@
 """The command line: one report or many, bad input caught before anything runs."""
+
 from __future__ import annotations
 
 import subprocess
@@ -12,8 +13,7 @@ pytestmark = pytest.mark.slow
 
 
 def cli(*args, cwd=PROJECT):
-    return subprocess.run([sys.executable, "-m", "bakhmut_report", *args],
-                          capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([sys.executable, "-m", "bakhmut_report", *args], capture_output=True, text=True, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +32,14 @@ def test_render_a_variant(soledar_en):
     assert (soledar_en / "report-language=en-focus_city=Soledar.ipynb").exists()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["-p", "focus_cty=Soledar"], "unknown parameter 'focus_cty'. Did you mean 'focus_city'?"),
-    (["-p", "start_month=2024-01", "-p", "end_month=2023-01"], "months out of order"),
-    (["-p", "focus_city=Artemovskk"], "Did you mean 'Artemovsk'?"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-p", "focus_cty=Soledar"], "unknown parameter 'focus_cty'. Did you mean 'focus_city'?"),
+        (["-p", "start_month=2024-01", "-p", "end_month=2023-01"], "months out of order"),
+        (["-p", "focus_city=Artemovskk"], "Did you mean 'Artemovsk'?"),
+    ],
+)
 def test_bad_parameters_exit_2_and_keep_the_previous_report(soledar_en, args, message):
     before = {p.name: p.read_bytes() for p in soledar_en.iterdir()}
     run = cli("render", "-p", "focus_city=Soledar", "-p", "language=en", *args, "--out", str(soledar_en))
@@ -55,16 +58,17 @@ def test_cache_hit_and_force(soledar_en):
 def test_batch_renders_every_variant_and_reports_failures(tmp_path):
     variants = tmp_path / "variants.yaml"
     variants.write_text(
-        "base:\n  end_month: \"2023-06\"\n"
+        'base:\n  end_month: "2023-06"\n'
         "product:\n  focus_city: [Bakhmut, Soledar, Kramatorsk, Sloviansk]\n  language: [nl, en]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     run = cli("batch", str(variants), "--out", str(tmp_path / "out"))
     assert run.returncode == 0, run.stderr
     htmls = sorted(p.name for p in (tmp_path / "out").glob("*.html"))
     assert len(htmls) == 8 and len(set(htmls)) == 8
     assert "8 of 8 variants rendered" in run.stdout
     bad = tmp_path / "bad.yaml"
-    bad.write_text("- {focus_city: Bakhmut, end_month: \"2023-06\"}\n- {focus_cty: Soledar}\n", encoding="utf-8")
+    bad.write_text('- {focus_city: Bakhmut, end_month: "2023-06"}\n- {focus_cty: Soledar}\n', encoding="utf-8")
     run = cli("batch", str(bad), "--out", str(tmp_path / "out"))
     assert run.returncode == 2
     assert "1 of 2 variants rendered" in run.stdout and "Did you mean 'focus_city'" in run.stdout
@@ -82,10 +86,21 @@ def test_bad_data_stops_the_render_before_anything_is_written(soledar_en, data_c
     from helpers import edit_csv
 
     before = {p.name: p.read_bytes() for p in soledar_en.iterdir()}
-    line = edit_csv(data_copy / "events.csv", ("event_id", "ev-2023-01-25-ua-confirms-soledar-withdrawal"),
-                    "holder_after", "XX")
-    run = cli("render", "-p", "focus_city=Soledar", "-p", "language=en", "--force", "--data", str(data_copy),
-              "--out", str(soledar_en))
+    line = edit_csv(
+        data_copy / "events.csv", ("event_id", "ev-2023-01-25-ua-confirms-soledar-withdrawal"), "holder_after", "XX"
+    )
+    run = cli(
+        "render",
+        "-p",
+        "focus_city=Soledar",
+        "-p",
+        "language=en",
+        "--force",
+        "--data",
+        str(data_copy),
+        "--out",
+        str(soledar_en),
+    )
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert f"data/events.csv:{line}: column 'holder_after', value 'XX': not allowed; use one of UA, RU." in run.stderr
     assert {p.name: p.read_bytes() for p in soledar_en.iterdir()} == before

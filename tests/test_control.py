@@ -1,4 +1,5 @@
 """Who holds what per month, derived from the events (never typed by hand)."""
+
 from __future__ import annotations
 
 import csv
@@ -14,26 +15,46 @@ from bakhmut_report.model.changes import control_changes
 
 
 def holders(dataset, basis="confirmed", start="2022-02", end="2024-12"):
-    return {(s.month, dataset.settlements[s.settlement_id].name): s.holder
-            for s in control_table(dataset, start, end, basis)}
+    return {
+        (s.month, dataset.settlements[s.settlement_id].name): s.holder
+        for s in control_table(dataset, start, end, basis)
+    }
 
 
 @pytest.mark.parametrize("basis", ["confirmed", "claimed"])
-@pytest.mark.parametrize("settlement, month, holder", [
-    ("Lysychansk", "2022-06", "UA"), ("Lysychansk", "2022-07", "RU"), ("Lysychansk", "2024-12", "RU"),
-    ("Kherson", "2022-02", "UA"), ("Kherson", "2022-03", "RU"), ("Kherson", "2022-10", "RU"),
-    ("Kherson", "2022-11", "UA"),
-    ("Bakhmut", "2022-06", "UA"), ("Bakhmut", "2023-01", "contested"), ("Bakhmut", "2023-04", "contested"),
-    ("Bakhmut", "2023-05", "RU"), ("Bakhmut", "2023-06", "RU"),
-    ("Soledar", "2022-12", "UA"), ("Soledar", "2023-01", "RU"),
-    ("Izium", "2022-04", "RU"), ("Izium", "2022-09", "UA"),
-    ("Kupiansk", "2022-02", "RU"), ("Kupiansk", "2022-09", "UA"),
-    ("Horlivka", "2022-02", "RU"), ("Donetsk", "2024-12", "RU"),
-    ("Kramatorsk", "2024-12", "UA"), ("Sloviansk", "2023-06", "UA"),
-    ("Avdiivka", "2024-01", "UA"), ("Avdiivka", "2024-02", "RU"),
-    ("Vuhledar", "2024-09", "UA"), ("Vuhledar", "2024-10", "RU"),
-    ("Chasiv Yar", "2024-06", "UA"), ("Chasiv Yar", "2024-07", "contested"),
-])
+@pytest.mark.parametrize(
+    "settlement, month, holder",
+    [
+        ("Lysychansk", "2022-06", "UA"),
+        ("Lysychansk", "2022-07", "RU"),
+        ("Lysychansk", "2024-12", "RU"),
+        ("Kherson", "2022-02", "UA"),
+        ("Kherson", "2022-03", "RU"),
+        ("Kherson", "2022-10", "RU"),
+        ("Kherson", "2022-11", "UA"),
+        ("Bakhmut", "2022-06", "UA"),
+        ("Bakhmut", "2023-01", "contested"),
+        ("Bakhmut", "2023-04", "contested"),
+        ("Bakhmut", "2023-05", "RU"),
+        ("Bakhmut", "2023-06", "RU"),
+        ("Soledar", "2022-12", "UA"),
+        ("Soledar", "2023-01", "RU"),
+        ("Izium", "2022-04", "RU"),
+        ("Izium", "2022-09", "UA"),
+        ("Kupiansk", "2022-02", "RU"),
+        ("Kupiansk", "2022-09", "UA"),
+        ("Horlivka", "2022-02", "RU"),
+        ("Donetsk", "2024-12", "RU"),
+        ("Kramatorsk", "2024-12", "UA"),
+        ("Sloviansk", "2023-06", "UA"),
+        ("Avdiivka", "2024-01", "UA"),
+        ("Avdiivka", "2024-02", "RU"),
+        ("Vuhledar", "2024-09", "UA"),
+        ("Vuhledar", "2024-10", "RU"),
+        ("Chasiv Yar", "2024-06", "UA"),
+        ("Chasiv Yar", "2024-07", "contested"),
+    ],
+)
 def test_control_agrees_with_sourced_facts(dataset, basis, settlement, month, holder):
     assert holders(dataset, basis)[(month, settlement)] == holder
 
@@ -66,8 +87,12 @@ def test_every_settlement_every_month(dataset):
 
 
 def test_cli_prints_csv(dataset):
-    out = subprocess.run([sys.executable, "-m", "bakhmut_report", "control", "--format", "csv"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "bakhmut_report", "control", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["month", "settlement", "holder"]
     assert ["2023-05", "Bakhmut", "RU"] in rows

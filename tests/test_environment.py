@@ -1,4 +1,5 @@
 """The pinned environment: requirements.in, requirements.lock and environment.yml agree."""
+
 from __future__ import annotations
 
 import re

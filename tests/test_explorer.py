@@ -1,4 +1,5 @@
 """The live explorer's logic without a browser: a month step restyles traces and panes."""
+
 from __future__ import annotations
 
 from bakhmut_report.load import params

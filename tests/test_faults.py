@@ -13,6 +13,7 @@ the machine at the same time cannot confuse the check. The render's stdout and
 stderr go to files, not pipes: an orphan kernel inherits them, and waiting for
 a pipe to close would wait for the orphan to die and hide it.
 """
+
 from __future__ import annotations
 
 import os
@@ -72,8 +73,13 @@ class Render:
             env["BAKHMUT_NOTEBOOK"] = str(notebook)
         self.stdout_path, self.stderr_path = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
         with self.stdout_path.open("wb") as stdout, self.stderr_path.open("wb") as stderr:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bakhmut_report", "render", "--out", str(out),
-                                          *args], cwd=PROJECT, env=env, stdout=stdout, stderr=stderr)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bakhmut_report", "render", "--out", str(out), *args],
+                cwd=PROJECT,
+                env=env,
+                stdout=stdout,
+                stderr=stderr,
+            )
 
     def processes(self, kernels_only: bool = False) -> list[psutil.Process]:
         """Live (not zombie) processes carrying this render's tag: the render and its kernel."""
@@ -150,8 +156,7 @@ def test_the_kernel_dying_mid_run_exits_1(tmp_path, out_dir, good_report):
 def test_interrupting_the_render_exits_130_and_stops_the_kernel(tmp_path, out_dir, good_report, signame, when):
     """'cell': while a cell sleeps; 'start': as soon as the kernel process exists (nbclient is still connecting)."""
     marker = tmp_path / "cell-started"
-    nb = notebook_with(tmp_path, f"import pathlib, time\npathlib.Path({str(marker)!r}).write_text('1')\n"
-                                 "time.sleep(60)")
+    nb = notebook_with(tmp_path, f"import pathlib, time\npathlib.Path({str(marker)!r}).write_text('1')\ntime.sleep(60)")
     render = Render(tmp_path, out_dir, nb)
     render.wait_for(lambda: render.processes(kernels_only=True), "the kernel process to exist")
     if when == "cell":
@@ -217,8 +222,9 @@ def test_unwritable_out_dir_is_refused_before_any_kernel(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
     real_access = os.access
-    monkeypatch.setattr(render.os, "access",
-                        lambda path, mode, **kw: False if Path(path) == out else real_access(path, mode, **kw))
+    monkeypatch.setattr(
+        render.os, "access", lambda path, mode, **kw: False if Path(path) == out else real_access(path, mode, **kw)
+    )
     monkeypatch.setattr(render, "execute", lambda *a, **k: pytest.fail("a kernel was started"))
     with pytest.raises(ReportError, match=f"the output directory {out} is not writable: choose another with --out"):
         render.render(params.load(None), out)

@@ -6,6 +6,7 @@ the user as a traceback. Data that loads must also build every part of the
 report (without a kernel): validation is where unusable data is refused.
 YAML is read safely: tags that construct objects never run.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,23 +20,72 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bakhmut_report.load import params
+from bakhmut_report.model.errors import DataError, ParameterError, ReportError
 from bakhmut_report.model.paths import DATA_DIR as DEFAULT_DATA_DIR
 from bakhmut_report.validate import load_valid_dataset
-from bakhmut_report.model.errors import DataError, ParameterError, ReportError
 
 TABLES = ["sources.csv", "settlements.csv", "events.csv", "article.csv", "article_claims.csv"]
-BASE = settings(deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+BASE = settings(
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def fuzz(examples: int) -> settings:
     """Deterministic (derandomized) runs of ``examples`` cases, no example database, no deadline."""
     return settings(BASE, max_examples=examples)
-NASTY = ["", " ", "nan", "NaN", "inf", "-inf", "1e309", "-0", "0", "-1", "1.5", "99999999999999999999",
-         "9" * 5000, "٣٤", "2023-02-30", "2022-02-24", "0000-01-01", "9999-12-31", "2023-03", "x;y", ";", "a;;b",
-         " a", "UA", "RU", "contested", "independent", "bakhmut", "soledar", "c01", "s0-p1", "title",
-         "control_claim", "battle_start", "<script>", "\x00", "\r\n", '"', "\u202e", "\U0001f642", "null",
-         "settlement=bakhmut", "months=x", "side=independent", "https://example.org/", "javascript:alert(1)"]
+
+
+NASTY = [
+    "",
+    " ",
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "1e309",
+    "-0",
+    "0",
+    "-1",
+    "1.5",
+    "99999999999999999999",
+    "9" * 5000,
+    "٣٤",
+    "2023-02-30",
+    "2022-02-24",
+    "0000-01-01",
+    "9999-12-31",
+    "2023-03",
+    "x;y",
+    ";",
+    "a;;b",
+    " a",
+    "UA",
+    "RU",
+    "contested",
+    "independent",
+    "bakhmut",
+    "soledar",
+    "c01",
+    "s0-p1",
+    "title",
+    "control_claim",
+    "battle_start",
+    "<script>",
+    "\x00",
+    "\r\n",
+    '"',
+    "\u202e",
+    "\U0001f642",
+    "null",
+    "settlement=bakhmut",
+    "months=x",
+    "side=independent",
+    "https://example.org/",
+    "javascript:alert(1)",
+]
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +130,7 @@ class Replaced:
 
 
 # --- data files -----------------------------------------------------------------------------------------------
+
 
 @fuzz(60)
 @given(name=st.sampled_from(TABLES + ["datapackage.json"]), raw=st.binary(max_size=2000))
@@ -145,7 +196,7 @@ def apply(text: str, op: tuple) -> str:
             row[args[1] % len(row)] = "x" * (1 << 20)
         elif kind == "drop_column":
             col = args[0] % len(header)
-            rows = [r[:col] + r[col + 1:] for r in rows]
+            rows = [r[:col] + r[col + 1 :] for r in rows]
         elif kind == "extra_column":
             rows = [r + [args[0] if r is header else "1"] for r in rows]
         elif kind == "rename_header":
@@ -162,7 +213,7 @@ def apply(text: str, op: tuple) -> str:
         quotes = [i for i, c in enumerate(text) if c == '"']
         if quotes:
             i = quotes[args[0] % len(quotes)]
-            return text[:i] + text[i + 1:]
+            return text[:i] + text[i + 1 :]
         return text
     if kind == "truncate":
         return text[:position]
@@ -208,9 +259,11 @@ def test_mangled_csv_loads_or_is_refused(data_dir, name, ops):
         outcome(build_report, data_dir)
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                    max_leaves=12)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
 
 
 def _damage(descriptor: dict, path: list, replacement) -> dict:
@@ -234,9 +287,11 @@ def _damage(descriptor: dict, path: list, replacement) -> dict:
 
 
 @fuzz(60)
-@given(document=st.one_of(JSON, st.builds(dict, resources=JSON)),
-       path=st.lists(index, min_size=1, max_size=7),
-       replacement=st.one_of(st.just(...), st.none(), st.integers(), st.text(max_size=5), st.just([]), st.just({})))
+@given(
+    document=st.one_of(JSON, st.builds(dict, resources=JSON)),
+    path=st.lists(index, min_size=1, max_size=7),
+    replacement=st.one_of(st.just(...), st.none(), st.integers(), st.text(max_size=5), st.just([]), st.just({})),
+)
 def test_damaged_descriptor_is_named(data_dir, document, path, replacement):
     """Random JSON, or the real descriptor with a key deleted or a node replaced at a random place."""
     real = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
@@ -255,13 +310,16 @@ DAMAGE = {  # single mutations that crashed the loader before check_descriptor (
     "x-listForeignKeys null": lambda d: _resource(d, "settlements").update({"x-listForeignKeys": None}),
     "foreignKeys an object": lambda d: _resource(d, "article_claims")["schema"].update({"foreignKeys": {}}),
     "reference to a missing field": lambda d: _resource(d, "events")["x-listForeignKeys"][0]["reference"].update(
-        {"fields": "x"}),
+        {"fields": "x"}
+    ),
     "reference resource a list": lambda d: _resource(d, "events")["x-listForeignKeys"][0]["reference"].update(
-        {"resource": []}),
+        {"resource": []}
+    ),
     "x-article a string": lambda d: _resource(d, "article").update({"x-article": "x"}),
     "resources an object": lambda d: d.update({"resources": {}}),
     "a pattern that is no regex": lambda d: _resource(d, "sources")["schema"]["fields"][0]["constraints"].update(
-        {"pattern": "(["}),
+        {"pattern": "(["}
+    ),
 }
 
 
@@ -269,14 +327,14 @@ DAMAGE = {  # single mutations that crashed the loader before check_descriptor (
 def test_known_descriptor_damage_is_named(data_dir, damage):
     descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     damage(descriptor)
-    with Replaced(data_dir / "datapackage.json", json.dumps(descriptor).encode()):
-        with pytest.raises(DataError) as err:
-            load_valid_dataset(data_dir)
+    with Replaced(data_dir / "datapackage.json", json.dumps(descriptor).encode()), pytest.raises(DataError) as err:
+        load_valid_dataset(data_dir)
     assert str(err.value).startswith("1 problem in the data:\n  data/datapackage.json: ")
     assert "restore the file" in str(err.value)
 
 
 # --- parameters ------------------------------------------------------------------------------------------------
+
 
 def read_yaml_bytes(tmp_dir: Path, raw: bytes):
     path = tmp_dir / "params.yaml"
@@ -307,16 +365,61 @@ def test_random_yaml_bytes(yaml_dir, raw):
     check_valid(read_yaml_bytes(yaml_dir, raw))
 
 
-KEYS = st.one_of(st.sampled_from(list(params.BY_NAME)), st.sampled_from(["Language", "focus city", "<<", "? [a]",
-                                                                        "1", "null", "!!python/name:os.system"]))
-VALUES = st.sampled_from([
-    "nl", "en", "'2023-03'", "2023-03", "2023-03-01", "2023-3", "Bakhmut", "Artemivsk", "30", "30.0", "1e999", ".nan",
-    "-.inf", "0x1F", "0o17", "1_000", "9" * 5000, "1:30", "~", "yes", "on", "[]", "{}", "[1, 2]", "{a: 1}",
-    "&anchor en", "*anchor", "!!python/object/apply:os.system ['touch {canary}']",
-    "!!python/object/new:subprocess.Popen [['touch', '{canary}']]", "!!python/name:os.system", "!!binary aGk=",
-    "!!binary MzA=", "!!set {a, b}", "!!omap [{a: 1}]", "!!timestamp 2023-03-01", "!!float '30'", "!!str 30",
-    "|\n  multi\n  line", "'<script>alert(1)</script>'", "\"\\x00\"", "\"\\ud800\"", "[" * 200 + "]" * 200,
-    "{a: " * 200 + "1" + "}" * 200, "\t tab", "'unterminated", "}", "- x"])
+KEYS = st.one_of(
+    st.sampled_from(list(params.BY_NAME)),
+    st.sampled_from(["Language", "focus city", "<<", "? [a]", "1", "null", "!!python/name:os.system"]),
+)
+VALUES = st.sampled_from(
+    [
+        "nl",
+        "en",
+        "'2023-03'",
+        "2023-03",
+        "2023-03-01",
+        "2023-3",
+        "Bakhmut",
+        "Artemivsk",
+        "30",
+        "30.0",
+        "1e999",
+        ".nan",
+        "-.inf",
+        "0x1F",
+        "0o17",
+        "1_000",
+        "9" * 5000,
+        "1:30",
+        "~",
+        "yes",
+        "on",
+        "[]",
+        "{}",
+        "[1, 2]",
+        "{a: 1}",
+        "&anchor en",
+        "*anchor",
+        "!!python/object/apply:os.system ['touch {canary}']",
+        "!!python/object/new:subprocess.Popen [['touch', '{canary}']]",
+        "!!python/name:os.system",
+        "!!binary aGk=",
+        "!!binary MzA=",
+        "!!set {a, b}",
+        "!!omap [{a: 1}]",
+        "!!timestamp 2023-03-01",
+        "!!float '30'",
+        "!!str 30",
+        "|\n  multi\n  line",
+        "'<script>alert(1)</script>'",
+        '"\\x00"',
+        '"\\ud800"',
+        "[" * 200 + "]" * 200,
+        "{a: " * 200 + "1" + "}" * 200,
+        "\t tab",
+        "'unterminated",
+        "}",
+        "- x",
+    ]
+)
 
 
 @fuzz(120)
@@ -334,19 +437,22 @@ def test_yaml_constructs_are_read_safely(yaml_dir, items, root):
     assert not canary.exists(), "a YAML tag ran code"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("title: !!python/object/apply:os.system ['touch {canary}']\n", "could not determine a constructor"),
-    ("? !!python/name:os.system\n: 1\n", "could not determine a constructor"),
-    ("title: &t x\nfocus_city: *t\n", "aliases (*t) are not allowed"),
-    ("language: en\nlanguage: nl\n", "the key 'language' appears twice"),
-    ("? [language, title]\n: en\n", "a key must be a plain name, not a list"),
-    ("[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
-    ("big_city_population: " + "9" * 5000 + "\n", "a value cannot be read"),
-    ("- language: en\n", "must be a mapping of parameter: value, found list"),
-    ("just text\n", "must be a mapping of parameter: value, found str"),
-    ("start_month: 2023-03-01\n", "start_month: '2023-03-01' is not allowed"),
-    ("artillery_range_km: !!binary MzA=\n", "artillery_range_km: b'30' is not allowed"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("title: !!python/object/apply:os.system ['touch {canary}']\n", "could not determine a constructor"),
+        ("? !!python/name:os.system\n: 1\n", "could not determine a constructor"),
+        ("title: &t x\nfocus_city: *t\n", "aliases (*t) are not allowed"),
+        ("language: en\nlanguage: nl\n", "the key 'language' appears twice"),
+        ("? [language, title]\n: en\n", "a key must be a plain name, not a list"),
+        ("[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+        ("big_city_population: " + "9" * 5000 + "\n", "a value cannot be read"),
+        ("- language: en\n", "must be a mapping of parameter: value, found list"),
+        ("just text\n", "must be a mapping of parameter: value, found str"),
+        ("start_month: 2023-03-01\n", "start_month: '2023-03-01' is not allowed"),
+        ("artillery_range_km: !!binary MzA=\n", "artillery_range_km: b'30' is not allowed"),
+    ],
+)
 def test_yaml_refusals_name_the_problem(yaml_dir, text, message):
     canary = yaml_dir / "canary"
     path = yaml_dir / "case.yaml"
@@ -366,11 +472,41 @@ def test_non_utf8_yaml_is_refused(yaml_dir):
 
 OVERRIDE = st.one_of(
     st.text(max_size=40),
-    st.builds(lambda k, v: f"{k}={v}", st.sampled_from(list(params.BY_NAME)),
-              st.one_of(st.sampled_from(["", " ", "nan", "inf", "-inf", "1e999", "1_000", "٣٣", "9" * 5000, "0x10",
-                                         "30.0", "2023-03", " 2023-03 ", "en", "EN", "Artemivsk", "a=b", "<script>",
-                                         "1" * 19, "-1", "5000001", "\x00"]),
-                        st.text(max_size=20), st.integers().map(str), st.floats().map(str))),
+    st.builds(
+        lambda k, v: f"{k}={v}",
+        st.sampled_from(list(params.BY_NAME)),
+        st.one_of(
+            st.sampled_from(
+                [
+                    "",
+                    " ",
+                    "nan",
+                    "inf",
+                    "-inf",
+                    "1e999",
+                    "1_000",
+                    "٣٣",
+                    "9" * 5000,
+                    "0x10",
+                    "30.0",
+                    "2023-03",
+                    " 2023-03 ",
+                    "en",
+                    "EN",
+                    "Artemivsk",
+                    "a=b",
+                    "<script>",
+                    "1" * 19,
+                    "-1",
+                    "5000001",
+                    "\x00",
+                ]
+            ),
+            st.text(max_size=20),
+            st.integers().map(str),
+            st.floats().map(str),
+        ),
+    ),
 )
 
 

@@ -11,6 +11,7 @@
   kernel is watched (a sitecustomize on PYTHONPATH); nothing but loopback and
   Unix sockets is attempted. In the browser every request is file://.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,8 @@ from types import SimpleNamespace
 import pytest
 
 from bakhmut_report.load import params
-from bakhmut_report.present.html import environment, json_for_script
 from bakhmut_report.model.paths import DATA_DIR as DEFAULT_DATA_DIR
+from bakhmut_report.present.html import environment, json_for_script
 from bakhmut_report.run.export import plotly_js
 from helpers import PROJECT
 
@@ -108,7 +109,8 @@ def poison(data: Path) -> str:
         row[ch.index("claim_en")] += " " + payload()
         row[ch.index("arguments")] = ";".join(
             f"{item} {SCRIPT}" if item.startswith(("why_en=", "why_nl=")) else item
-            for item in row[ch.index("arguments")].split(";"))
+            for item in row[ch.index("arguments")].split(";")
+        )
     _write(data / "article_claims.csv", claims)
     _write(data / "article.csv", article)
     return unsafe_source
@@ -142,8 +144,9 @@ def hostile_page(browser, hostile):
     # drive report.js through every month (it fills lists and hover text from the data) and the search box
     months = pg.evaluate("JSON.parse(document.getElementById('bk-data').textContent).months.length")
     for i in range(months):
-        pg.eval_on_selector("#bk-month", "(el, i) => { el.value = String(i); el.dispatchEvent(new Event('input')); }",
-                            i)
+        pg.eval_on_selector(
+            "#bk-month", "(el, i) => { el.value = String(i); el.dispatchEvent(new Event('input')); }", i
+        )
     pg.fill("#bk-search", "<script>")
     pg.fill("#bk-search", "")
     # hover labels (plotly renders a subset of HTML in them): show the one for every settlement marker
@@ -193,39 +196,52 @@ def test_payloads_are_shown_as_text(hostile_page, hostile):
     unsafe = f"#src-{hostile.unsafe_source}"
     assert pg.locator(unsafe).count() == 1 and pg.locator(f"{unsafe} a").count() == 0, "an unsafe URL is not linked"
     assert ATTRIBUTE in pg.inner_text(unsafe), "its title is still shown, as text"
-    hover = pg.evaluate("[...document.querySelectorAll('#bakhmut-map .hoverlayer .hovertext')]"
-                        ".map(n => n.textContent).join(' ')")
+    hover = pg.evaluate(
+        "[...document.querySelectorAll('#bakhmut-map .hoverlayer .hovertext')].map(n => n.textContent).join(' ')"
+    )
     assert SCRIPT in hover or "window.__pwned=1" in hover, "hover labels were drawn, as text"
 
 
 def test_browser_requests_only_local_files(hostile_page):
-    assert hostile_page.requests and all(u.startswith("file://") for u in hostile_page.requests), \
-        [u for u in hostile_page.requests if not u.startswith("file://")]
+    assert hostile_page.requests and all(u.startswith("file://") for u in hostile_page.requests), [
+        u for u in hostile_page.requests if not u.startswith("file://")
+    ]
 
 
-@pytest.mark.parametrize("url", [JS_URL, "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>",
-                                 "//evil.example/x.js"])
+@pytest.mark.parametrize(
+    "url", [JS_URL, "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", "//evil.example/x.js"]
+)
 def test_unsafe_url_schemes_are_refused_by_the_cli(tmp_path, data_copy, url):
     from helpers import edit_csv
 
     line = edit_csv(data_copy / "sources.csv", ("source_id", "bbc-2022-12-20-zelensky-visits-bakhmut"), "url", url)
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "bakhmut_report", "render", "--data", str(data_copy),
-                          "--out", str(out)], capture_output=True, text=True, cwd=PROJECT, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "bakhmut_report", "render", "--data", str(data_copy), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        timeout=120,
+    )
     assert run.returncode == 2, run.stderr
-    assert (f"data/sources.csv:{line}: column 'url', value {url!r}: must be an http:// or https:// address "
-            "(javascript:, data: and other schemes are refused)") in run.stderr, run.stderr
+    assert (
+        f"data/sources.csv:{line}: column 'url', value {url!r}: must be an http:// or https:// address "
+        "(javascript:, data: and other schemes are refused)"
+    ) in run.stderr, run.stderr
     assert "Traceback" not in run.stderr and run.stdout == "" and not out.exists()
 
 
-@pytest.mark.parametrize("url", [JS_URL, "data:text/html,x", 'https://x/"onmouseover="alert(1)', "https://x/<b>",
-                                 "https://x/ y", "ftp://x/"])
+@pytest.mark.parametrize(
+    "url", [JS_URL, "data:text/html,x", 'https://x/"onmouseover="alert(1)', "https://x/<b>", "https://x/ y", "ftp://x/"]
+)
 def test_links_are_made_only_for_plain_http_urls(url):
     link = environment().get_template("macros.html.j2").module.link
     html = str(link(url, "<b>t</b>"))
     assert "<a " not in html and html == "&lt;b&gt;t&lt;/b&gt;"
-    assert str(link("https://example.org/a?b=1&c=2", "t")) == \
-        '<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer">t</a>'
+    assert (
+        str(link("https://example.org/a?b=1&c=2", "t"))
+        == '<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer">t</a>'
+    )
 
 
 def test_json_in_script_elements_cannot_end_them():
@@ -295,8 +311,16 @@ with open("/proc/self/cmdline", "rb") as _cmdline:
 
 def checkout_copy(target: Path) -> Path:
     """The repository's files (tracked, plus untracked ones not ignored) and nothing else, under ``target``."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=PROJECT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=PROJECT,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = PROJECT / name
         if source.is_file():  # deleted in the working tree: not part of the checkout
@@ -336,20 +360,51 @@ def foreign(tmp_path_factory):
     home = base / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "BAKHMUT_", "PYTHON", "COVERAGE"))}
-    env.update(PYTHONPATH=f"{harness}{os.pathsep}{repo / 'src'}", BAKHMUT_NET_LOG=str(base / "network.log"),
-               TZ="Asia/Tokyo", LC_ALL=other_locale(), LANG="nl_NL.UTF-8", PYTHONHASHSEED="4242", HOME=str(home),
-               USER=USER, LOGNAME=USER, PYTHONDONTWRITEBYTECODE="1")
+    env.update(
+        PYTHONPATH=f"{harness}{os.pathsep}{repo / 'src'}",
+        BAKHMUT_NET_LOG=str(base / "network.log"),
+        TZ="Asia/Tokyo",
+        LC_ALL=other_locale(),
+        LANG="nl_NL.UTF-8",
+        PYTHONHASHSEED="4242",
+        HOME=str(home),
+        USER=USER,
+        LOGNAME=USER,
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     prefix = own_hostname()
-    run = subprocess.run(prefix + [sys.executable, "-m", "bakhmut_report", "render", "--out", str(base / "out")],
-                         cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        prefix + [sys.executable, "-m", "bakhmut_report", "render", "--out", str(base / "out")],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     selftest_env = dict(env, BAKHMUT_NET_LOG=str(base / "selftest.log"))
-    subprocess.run([sys.executable, "-c", "import socket\n"
-                    "for target in (('192.0.2.1', 80), ('example.org', 443)):\n"
-                    "    try: socket.create_connection(target, timeout=1)\n"
-                    "    except OSError: pass\n"], cwd=base, env=selftest_env, timeout=60)
-    return {"run": run, "repo": repo, "home": home, "out": base / "out", "env": env, "host": HOST if prefix else None,
-            "log": (base / "network.log").read_text(encoding="utf-8").splitlines(),
-            "selftest": (base / "selftest.log").read_text(encoding="utf-8").splitlines()}
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import socket\n"
+            "for target in (('192.0.2.1', 80), ('example.org', 443)):\n"
+            "    try: socket.create_connection(target, timeout=1)\n"
+            "    except OSError: pass\n",
+        ],
+        cwd=base,
+        env=selftest_env,
+        timeout=60,
+    )
+    return {
+        "run": run,
+        "repo": repo,
+        "home": home,
+        "out": base / "out",
+        "env": env,
+        "host": HOST if prefix else None,
+        "log": (base / "network.log").read_text(encoding="utf-8").splitlines(),
+        "selftest": (base / "selftest.log").read_text(encoding="utf-8").splitlines(),
+    }
 
 
 def test_foreign_render_used_the_copy(foreign):
@@ -358,8 +413,13 @@ def test_foreign_render_used_the_copy(foreign):
     loaded = [line for line in foreign["log"] if " loaded " in line]
     assert any("bakhmut_report" in line for line in loaded), loaded
     assert any("ipykernel_launcher" in line for line in loaded), "the socket watch must run in the kernel too"
-    import_check = subprocess.run([sys.executable, "-c", "import bakhmut_report; print(bakhmut_report.__file__)"],
-                                  cwd=foreign["repo"], env=foreign["env"], capture_output=True, text=True)
+    import_check = subprocess.run(
+        [sys.executable, "-c", "import bakhmut_report; print(bakhmut_report.__file__)"],
+        cwd=foreign["repo"],
+        env=foreign["env"],
+        capture_output=True,
+        text=True,
+    )
     assert import_check.stdout.startswith(str(foreign["repo"])), import_check.stdout
 
 
@@ -369,16 +429,29 @@ def test_renders_are_byte_identical_across_checkout_tz_and_locale(foreign, rende
     for ours in (rendered.html, rendered.notebook):
         mine, theirs = ours.read_bytes(), (foreign["out"] / ours.name).read_bytes()
         if mine != theirs:
-            at = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
-            pytest.fail(f"{ours.name} differs at byte {at}:\n here      {mine[max(at - 100, 0):at + 100]!r}\n"
-                        f" elsewhere {theirs[max(at - 100, 0):at + 100]!r}")
+            at = next(
+                (i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b), min(len(mine), len(theirs))
+            )
+            pytest.fail(
+                f"{ours.name} differs at byte {at}:\n here      {mine[max(at - 100, 0) : at + 100]!r}\n"
+                f" elsewhere {theirs[max(at - 100, 0) : at + 100]!r}"
+            )
 
 
 def test_outputs_name_no_paths_hosts_users_or_times(foreign, rendered):
     js, _ = plotly_js()
     today = dt.date.today()
-    forbidden = [str(PROJECT), str(foreign["repo"]), str(foreign["home"]), str(Path.home()), "/tmp/", USER,
-                 today.isoformat(), today.strftime("%d-%m-%Y"), today.strftime("%Y%m%d")]
+    forbidden = [
+        str(PROJECT),
+        str(foreign["repo"]),
+        str(foreign["home"]),
+        str(Path.home()),
+        "/tmp/",
+        USER,
+        today.isoformat(),
+        today.strftime("%d-%m-%Y"),
+        today.strftime("%Y%m%d"),
+    ]
     forbidden += [foreign["host"]] if foreign["host"] else [h for h in (socket.gethostname(),) if len(h) >= 6]
     for path in (rendered.html, rendered.notebook, foreign["out"] / "report.html", foreign["out"] / "report.ipynb"):
         text = path.read_text(encoding="utf-8").replace(js, "")
@@ -389,6 +462,7 @@ def test_outputs_name_no_paths_hosts_users_or_times(foreign, rendered):
 def test_render_attempts_no_network(foreign):
     assert foreign["run"].returncode == 0, foreign["run"].stderr
     caught = [line for line in foreign["selftest"] if " loaded " not in line]
-    assert any("192.0.2.1" in line for line in caught) and any("example.org" in line for line in caught), \
+    assert any("192.0.2.1" in line for line in caught) and any("example.org" in line for line in caught), (
         f"the watch must catch a direct connection and a name lookup (self-test): {caught}"
+    )
     assert [line for line in foreign["log"] if " loaded " not in line] == []

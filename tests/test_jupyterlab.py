@@ -7,16 +7,16 @@ Chromium opens the notebook, runs all cells, and presses arrow keys on the
 month slider of the ``explore(report)`` cell. The server, its kernel and the
 page code are shared with the benchmark in bench/lab_step.py.
 """
+
 from __future__ import annotations
 
 import re
 import time
 
 import pytest
-from helpers import PROJECT
 
-from bench.lab_step import (
-    LOCAL_HOST, TOPOJSON_PATH, changing_step, default_report, lab_session, marker_traces)
+from bench.lab_step import LOCAL_HOST, TOPOJSON_PATH, changing_step, default_report, lab_session, marker_traces
+from helpers import PROJECT
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow, pytest.mark.browser]
 
@@ -77,9 +77,11 @@ def test_month_slider_moves_map_and_events_in_jupyterlab(browser, tmp_path):
         # (a) the map changed: the FigureWidget's traces hold the new month, a marker moved trace
         assert page_markers(after) == expected_markers(report, months[low + 1])
         assert page_markers(after) != page_markers(before)
-        moved = {name: (holder_of(page_markers(before))[name], trace)
-                 for name, trace in holder_of(page_markers(after)).items()
-                 if holder_of(page_markers(before)).get(name) != trace}
+        moved = {
+            name: (holder_of(page_markers(before))[name], trace)
+            for name, trace in holder_of(page_markers(after)).items()
+            if holder_of(page_markers(before)).get(name) != trace
+        }
         assert moved, "no settlement changed holder on the map"
         assert after["markerDom"] != before["markerDom"], "the SVG markers were not redrawn"
 

@@ -1,4 +1,5 @@
 """Parameters: one schema, defaults that agree everywhere, clear errors."""
+
 from __future__ import annotations
 
 import ast
@@ -28,7 +29,7 @@ def test_notebook_parameter_cell_follows_name_type_default_help():
     nb = json.loads((PROJECT / "notebooks" / "bakhmut.ipynb").read_text())
     cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
     lines = [line for line in "".join(cell["source"]).splitlines() if not line.startswith("#")]
-    for line, spec in zip(lines, params.SCHEMA):
+    for line, spec in zip(lines, params.SCHEMA, strict=True):
         assert line.startswith(f"{spec.name}: {spec.type.__name__} = ")
         assert line.endswith(f"# {spec.help}")
 
@@ -38,16 +39,19 @@ def test_months_stay_strings():
     assert loaded == {"start_month": "2022-02", "initial_month": "2022-03-01"}
 
 
-@pytest.mark.parametrize("overrides, message", [
-    (["focus_cty=Soledar"], "unknown parameter 'focus_cty'. Did you mean 'focus_city'?"),
-    (["start_month=2024-01", "end_month=2023-01"], "months out of order"),
-    (["language=de"], "language: 'de' is not allowed; use one of nl, en (default 'nl')."),
-    (["artillery_range_km=0"], "artillery_range_km: 0.0 is out of range"),
-    (["initial_month=2021-05"], "a month YYYY-MM between 2022-02 and 2024-12"),
-    (["control_basis=claim"], "Did you mean 'claimed'?"),
-    (["big_city_population=many"], "big_city_population: 'many' is not allowed"),
-    (["nonsense"], "write KEY=VALUE"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (["focus_cty=Soledar"], "unknown parameter 'focus_cty'. Did you mean 'focus_city'?"),
+        (["start_month=2024-01", "end_month=2023-01"], "months out of order"),
+        (["language=de"], "language: 'de' is not allowed; use one of nl, en (default 'nl')."),
+        (["artillery_range_km=0"], "artillery_range_km: 0.0 is out of range"),
+        (["initial_month=2021-05"], "a month YYYY-MM between 2022-02 and 2024-12"),
+        (["control_basis=claim"], "Did you mean 'claimed'?"),
+        (["big_city_population=many"], "big_city_population: 'many' is not allowed"),
+        (["nonsense"], "write KEY=VALUE"),
+    ],
+)
 def test_bad_parameters_say_how_to_fix(overrides, message):
     with pytest.raises(ParameterError) as err:
         params.load(None, overrides)

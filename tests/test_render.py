@@ -1,4 +1,5 @@
 """The rendered report: one self-contained, deterministic HTML file."""
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,7 @@ def test_report_shows_article_table_and_map(rendered, dataset):
     assert "Hoe Rusland en Oekraïne vechten om een stad met weinig strategische waarde" in html
     for block in dataset.article:
         assert f'id="{block.block_id}"' in html
-    assert html.count("<tr id=\"ev-") == len(dataset.events)
+    assert html.count('<tr id="ev-') == len(dataset.events)
     assert 'id="bakhmut-map"' in html and 'id="bk-month"' in html and 'id="bk-play"' in html
     assert "def " not in html.split("<main>")[1], "code cells must not be shown"
 

@@ -1,14 +1,14 @@
 """bench/synthetic.py: seeded, and its output is valid data in the project's own schema."""
+
 from __future__ import annotations
 
 import filecmp
 
 import pytest
 
-from bakhmut_report.model.paths import DATA_DIR as DEFAULT_DATA_DIR
 from bakhmut_report.load.dataset import load_dataset
+from bakhmut_report.model.paths import DATA_DIR as DEFAULT_DATA_DIR
 from bakhmut_report.validate import load_valid_dataset
-
 from bench import synthetic
 
 FILES = ("settlements.csv", "events.csv", "sources.csv")

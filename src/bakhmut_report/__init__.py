@@ -22,7 +22,7 @@ from .model.vocabulary import VERSION as __version__
 # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a lark
 # grammar at import time: ~2.6 s per process, for IRI format checks notebooks never use.
 # Marking it absent makes jsonschema skip those checks (it treats the module as optional).
-sys.modules.setdefault("rfc3987_syntax", None)
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 __all__ = ["Report", "__version__", "explore"]
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any
 
 from ..model.calendar import month_end, month_of
 from ..model.changes import ControlChange, effective_changes
@@ -105,8 +106,7 @@ def check_fighting_longer_than(ctx: Context, claim: Claim) -> Verdict:
     start = starts[0]
     days = (ctx.article_end - start.date).days
     verdict = SUPPORTED if days >= months * 30.4 else CONTRADICTED
-    return Verdict(claim, verdict, "fighting_longer_than.began", {"start": start.date, "days": days},
-                   (start.event_id,))
+    return Verdict(claim, verdict, "fighting_longer_than.began", {"start": start.date, "days": days}, (start.event_id,))
 
 
 def check_holder_at_article(ctx: Context, claim: Claim) -> Verdict:
@@ -114,8 +114,13 @@ def check_holder_at_article(ctx: Context, claim: Claim) -> Verdict:
     step = ctx.step(sid, ctx.article_end)
     message = "holder_at_article.held_contested" if step.holder == "contested" else "holder_at_article.held"
     events = (step.event.event_id,) if step.event else ()
-    return Verdict(claim, SUPPORTED if step.controller == expected else CONTRADICTED, message,
-                   {"settlement": ctx.settlement(sid).name, "holder": step.controller}, events)
+    return Verdict(
+        claim,
+        SUPPORTED if step.controller == expected else CONTRADICTED,
+        message,
+        {"settlement": ctx.settlement(sid).name, "holder": step.controller},
+        events,
+    )
 
 
 def check_contested_at_article(ctx: Context, claim: Claim) -> Verdict:
@@ -138,8 +143,12 @@ def check_last_big_cities(ctx: Context, claim: Claim) -> Verdict:
         and s.population >= threshold
         and ctx.step(s.settlement_id, ctx.article_end).controller == "UA"
     }
-    return Verdict(claim, SUPPORTED if held == expected else CONTRADICTED, "last_big_cities.held",
-                   {"oblast": oblast, "population": threshold, "places": sorted(held)})
+    return Verdict(
+        claim,
+        SUPPORTED if held == expected else CONTRADICTED,
+        "last_big_cities.held",
+        {"oblast": oblast, "population": threshold, "places": sorted(held)},
+    )
 
 
 def check_artillery_reach_after_fall(ctx: Context, claim: Claim) -> Verdict:
@@ -151,7 +160,9 @@ def check_artillery_reach_after_fall(ctx: Context, claim: Claim) -> Verdict:
     lines = timelines(ctx.dataset, ctx.basis)
     day = ctx.effective(fall)
     russian = [
-        s for s in ctx.dataset.settlements.values() if state_on(lines[s.settlement_id], day).holder in ("RU", "contested")
+        s
+        for s in ctx.dataset.settlements.values()
+        if state_on(lines[s.settlement_id], day).holder in ("RU", "contested")
     ]
     gaps, ok = [], True
     for target in (ctx.settlement(t) for t in claim.arguments["cities"].split("|")):
@@ -159,8 +170,13 @@ def check_artillery_reach_after_fall(ctx: Context, claim: Claim) -> Verdict:
         km = distance_km(target.lat, target.lon, near.lat, near.lon)
         ok = ok and km - range_km <= advance
         gaps.append({"place": target.name, "km": km, "nearest": near.name})
-    return Verdict(claim, SUPPORTED if ok else CONTRADICTED, "artillery_reach_after_fall.gaps",
-                   {"gaps": gaps, "range": range_km, "advance": advance}, tuple(ctx.causes([fall])))
+    return Verdict(
+        claim,
+        SUPPORTED if ok else CONTRADICTED,
+        "artillery_reach_after_fall.gaps",
+        {"gaps": gaps, "range": range_km, "advance": advance},
+        tuple(ctx.causes([fall])),
+    )
 
 
 def check_captured_in(ctx: Context, claim: Claim) -> Verdict:
@@ -214,8 +230,7 @@ def check_no_victories_between(ctx: Context, claim: Claim) -> Verdict:
         "places": [ctx.settlement(c.settlement_id).name for c in window.captures],
     }
     if window.captures:
-        return Verdict(claim, CONTRADICTED, "no_victories_between.captures", args,
-                       tuple(ctx.causes(window.captures)))
+        return Verdict(claim, CONTRADICTED, "no_victories_between.captures", args, tuple(ctx.causes(window.captures)))
     return Verdict(claim, SUPPORTED, "no_victories_between.none", args, tuple(ctx.causes(window.edges)))
 
 
@@ -225,8 +240,13 @@ def check_victories_between(ctx: Context, claim: Claim) -> Verdict:
     if isinstance(window, Verdict):
         return window
     places = [ctx.settlement(c.settlement_id).name for c in window.captures]
-    return Verdict(claim, SUPPORTED if window.captures else CONTRADICTED, "victories_between.recaptures",
-                   {"places": places}, tuple(ctx.causes(window.captures)))
+    return Verdict(
+        claim,
+        SUPPORTED if window.captures else CONTRADICTED,
+        "victories_between.recaptures",
+        {"places": places},
+        tuple(ctx.causes(window.captures)),
+    )
 
 
 def compass_sector(centre: Settlement, other: Settlement) -> str:
@@ -249,8 +269,12 @@ def check_surrounded_sides(ctx: Context, claim: Claim) -> Verdict:
         if distance_km(centre.lat, centre.lon, s.lat, s.lon) <= radius:
             sectors.setdefault(compass_sector(centre, s), []).append(s.name)
     by_sector = {k: sorted(sectors[k]) for k in SECTORS if k in sectors}
-    return Verdict(claim, SUPPORTED if len(sectors) >= sides else CONTRADICTED, "surrounded_sides.sectors",
-                   {"radius": radius, "sectors": by_sector})
+    return Verdict(
+        claim,
+        SUPPORTED if len(sectors) >= sides else CONTRADICTED,
+        "surrounded_sides.sectors",
+        {"radius": radius, "sectors": by_sector},
+    )
 
 
 def check_reported(ctx: Context, claim: Claim) -> Verdict:
@@ -263,13 +287,18 @@ def check_reported(ctx: Context, claim: Claim) -> Verdict:
     if not found:
         return Verdict(claim, CONTRADICTED, "reported.none")
     first = found[0]
-    return Verdict(claim, SUPPORTED, "reported.recorded", {"event": first, "date": first.date},
-                   tuple(e.event_id for e in found))
+    return Verdict(
+        claim, SUPPORTED, "reported.recorded", {"event": first, "date": first.date}, tuple(e.event_id for e in found)
+    )
 
 
 def check_not_checkable(ctx: Context, claim: Claim) -> Verdict:
-    return Verdict(claim, NOT_CHECKABLE, "not_checkable.why",
-                   {"why_en": claim.arguments.get("why_en", ""), "why_nl": claim.arguments.get("why_nl", "")})
+    return Verdict(
+        claim,
+        NOT_CHECKABLE,
+        "not_checkable.why",
+        {"why_en": claim.arguments.get("why_en", ""), "why_nl": claim.arguments.get("why_nl", "")},
+    )
 
 
 CHECKS: dict[CheckName, Callable[[Context, Claim], Verdict]] = {

@@ -106,8 +106,7 @@ class Months:
     def ring_centres(self, month: str, focus: Settlement) -> list[Settlement]:
         """The Russian-held or contested places nearest the focus city."""
         presence = self.russian_presence(month)
-        return sorted(presence, key=lambda r: (distance_km(focus.lat, focus.lon, r.lat, r.lon), r.name))[
-            :RING_CENTRES]
+        return sorted(presence, key=lambda r: (distance_km(focus.lat, focus.lon, r.lat, r.lon), r.name))[:RING_CENTRES]
 
     def first_month_within(self, range_km: float, min_population: int) -> dict[str, str | None]:
         """For each big city: the first month it is Ukrainian-held and within range (None: never).

@@ -27,8 +27,7 @@ def _record(cls: Any, row: Row) -> Any:
 
 def _claim(row: Row) -> Claim:
     arguments = dict(item.split("=", 1) if "=" in item else (item, "") for item in row["arguments"] or [])
-    return Claim(row["claim_id"], row["block_id"], row["quote_nl"], row["claim_en"], row["check"], arguments,
-                 row.line)
+    return Claim(row["claim_id"], row["block_id"], row["quote_nl"], row["claim_en"], row["check"], arguments, row.line)
 
 
 def data_version(data_dir: Path) -> str:

@@ -6,6 +6,7 @@ fields, enums, patterns, ranges, unique and primary keys, foreign keys, and
 ``x-listForeignKeys`` for the ';'-separated id lists the standard cannot express.
 All problems are collected and raised together as one ``DataError``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -47,8 +48,9 @@ class Table:
     readable: bool = True  # False when the file could not be read as a whole (header, encoding)
 
 
-def _problem(problems: list[Problem], table: Table, line: int | None, column: str | None,
-             value: str | None, message: str) -> None:
+def _problem(
+    problems: list[Problem], table: Table, line: int | None, column: str | None, value: str | None, message: str
+) -> None:
     problems.append(Problem(f"data/{table.path}", line, column, value, message))
 
 
@@ -57,32 +59,68 @@ def load_descriptor(data_dir: Path) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DataError([Problem(f"data/{DESCRIPTOR}", None, None, None,
-                                 f"missing: the data directory {data_dir.name!r} has no {DESCRIPTOR}")]) from None
+        raise DataError(
+            [
+                Problem(
+                    f"data/{DESCRIPTOR}",
+                    None,
+                    None,
+                    None,
+                    f"missing: the data directory {data_dir.name!r} has no {DESCRIPTOR}",
+                )
+            ]
+        ) from None
     except UnicodeDecodeError as exc:
-        raise DataError([Problem(f"data/{DESCRIPTOR}", None, None, None,
-                                 f"not UTF-8 ({exc.reason} at byte {exc.start}): save it as UTF-8")]) from None
+        raise DataError(
+            [
+                Problem(
+                    f"data/{DESCRIPTOR}",
+                    None,
+                    None,
+                    None,
+                    f"not UTF-8 ({exc.reason} at byte {exc.start}): save it as UTF-8",
+                )
+            ]
+        ) from None
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DataError([Problem(f"data/{DESCRIPTOR}", exc.lineno, None, None,
-                                 f"invalid JSON: {exc.msg} (column {exc.colno})")]) from None
+        raise DataError(
+            [Problem(f"data/{DESCRIPTOR}", exc.lineno, None, None, f"invalid JSON: {exc.msg} (column {exc.colno})")]
+        ) from None
     except (RecursionError, ValueError):  # ValueError: an integer of more than 4300 digits
-        raise DataError([Problem(f"data/{DESCRIPTOR}", None, None, None,
-                                 "invalid JSON: nested too deeply or a number too long")]) from None
+        raise DataError(
+            [Problem(f"data/{DESCRIPTOR}", None, None, None, "invalid JSON: nested too deeply or a number too long")]
+        ) from None
     check_descriptor(descriptor)
     return descriptor
 
 
 FIELD_TYPES = ("string", "integer", "number", "date", "list")
-CONSTRAINT_TYPES = {"required": (bool,), "unique": (bool,), "enum": (list,), "pattern": (str,),
-                    "maxLength": (int,), "minimum": (int, float), "maximum": (int, float)}
+CONSTRAINT_TYPES = {
+    "required": (bool,),
+    "unique": (bool,),
+    "enum": (list,),
+    "pattern": (str,),
+    "maxLength": (int,),
+    "minimum": (int, float),
+    "maximum": (int, float),
+}
 
 
 def _refuse(ok: bool, where: str, what: str) -> None:
     if not ok:
-        raise DataError([Problem(f"data/{DESCRIPTOR}", None, None, None,
-                                 f"{where} {what}: restore the file (git checkout data/{DESCRIPTOR})")])
+        raise DataError(
+            [
+                Problem(
+                    f"data/{DESCRIPTOR}",
+                    None,
+                    None,
+                    None,
+                    f"{where} {what}: restore the file (git checkout data/{DESCRIPTOR})",
+                )
+            ]
+        )
 
 
 def _is_a(value: Any, *kinds: type) -> bool:
@@ -98,40 +136,62 @@ def check_descriptor(descriptor: Any) -> None:
     of crashing the loader. Field types are trusted once present: changing one
     is a change of the schema, not damage.
     """
-    _refuse(isinstance(descriptor, dict) and _is_a(descriptor.get("resources"), list), "the top level",
-            'must be an object with a "resources" list')
+    _refuse(
+        isinstance(descriptor, dict) and _is_a(descriptor.get("resources"), list),
+        "the top level",
+        'must be an object with a "resources" list',
+    )
     resources = descriptor["resources"]
     for i, resource in enumerate(resources):
-        _refuse(isinstance(resource, dict) and _is_a(resource.get("name"), str) and _is_a(resource.get("path"), str),
-                f"resources[{i}]", 'must be an object with a "name" and a "path"')
-    columns = {resource["name"]: _check_schema(i, resource) for i, resource in enumerate(resources)
-               if "schema" in resource}
+        _refuse(
+            isinstance(resource, dict) and _is_a(resource.get("name"), str) and _is_a(resource.get("path"), str),
+            f"resources[{i}]",
+            'must be an object with a "name" and a "path"',
+        )
+    columns = {
+        resource["name"]: _check_schema(i, resource) for i, resource in enumerate(resources) if "schema" in resource
+    }
     missing = [t for t in TABLES if t not in columns]
     _refuse(not missing, "resources", f"lacks the table{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
     for resource in resources:
         _check_foreign_keys(resource, columns)
     article = next(r for r in resources if r["name"] == "article")
     extra = article.get("x-article")
-    _refuse(isinstance(extra, dict) and bool(re.fullmatch(r"\d{4}-\d{2}", str(extra.get("date")))),
-            "the article resource", 'needs "x-article": {"date": "YYYY-MM"}')
+    _refuse(
+        isinstance(extra, dict) and bool(re.fullmatch(r"\d{4}-\d{2}", str(extra.get("date")))),
+        "the article resource",
+        'needs "x-article": {"date": "YYYY-MM"}',
+    )
 
 
 def _check_schema(index: int, resource: dict) -> list[str]:
     """A resource's Table Schema is usable; returns its field names."""
     schema, where = resource["schema"], f"resources[{index}] ({resource['name']})"
-    _refuse(isinstance(schema, dict) and _is_a(schema.get("fields"), list) and bool(schema["fields"]),
-            f"{where}.schema", 'must be an object with a non-empty "fields" list')
+    _refuse(
+        isinstance(schema, dict) and _is_a(schema.get("fields"), list) and bool(schema["fields"]),
+        f"{where}.schema",
+        'must be an object with a non-empty "fields" list',
+    )
     for j, spec in enumerate(schema["fields"]):
         at = f"{where}.schema.fields[{j}]"
-        _refuse(isinstance(spec, dict) and _is_a(spec.get("name"), str) and _is_a(spec.get("description"), str)
-                and spec.get("type") in FIELD_TYPES and _is_a(spec.get("delimiter", ","), str)
-                and spec.get("delimiter", ",") != "", at,
-                f"needs a name, a description and a type ({', '.join(FIELD_TYPES)})")
+        _refuse(
+            isinstance(spec, dict)
+            and _is_a(spec.get("name"), str)
+            and _is_a(spec.get("description"), str)
+            and spec.get("type") in FIELD_TYPES
+            and _is_a(spec.get("delimiter", ","), str)
+            and spec.get("delimiter", ",") != "",
+            at,
+            f"needs a name, a description and a type ({', '.join(FIELD_TYPES)})",
+        )
         cons = spec.get("constraints", {})
-        _refuse(isinstance(cons, dict) and all(_is_a(cons[k], *kinds) for k, kinds in CONSTRAINT_TYPES.items()
-                                               if k in cons)
-                and all(_is_a(item, str) for item in cons.get("enum", [])), f"{at}.constraints",
-                "has a constraint of the wrong type")
+        _refuse(
+            isinstance(cons, dict)
+            and all(_is_a(cons[k], *kinds) for k, kinds in CONSTRAINT_TYPES.items() if k in cons)
+            and all(_is_a(item, str) for item in cons.get("enum", [])),
+            f"{at}.constraints",
+            "has a constraint of the wrong type",
+        )
         try:
             re.compile(cons.get("pattern", ""))
         except re.error as exc:
@@ -144,9 +204,13 @@ def _check_foreign_keys(resource: dict, columns: dict[str, list[str]]) -> None:
     _refuse(all(_is_a(k, list) for k in keys), resource["name"], "foreign keys must be lists")
     for fk in keys[0] + keys[1]:
         ref = fk.get("reference") if isinstance(fk, dict) else None
-        _refuse(isinstance(ref, dict) and _first_name(fk.get("fields")) in columns.get(resource["name"], [])
-                and _first_name(ref.get("fields")) in columns.get(str(ref.get("resource")), []),
-                f"{resource['name']} foreign key {json.dumps(fk)[:80]}", "must name fields that exist")
+        _refuse(
+            isinstance(ref, dict)
+            and _first_name(fk.get("fields")) in columns.get(resource["name"], [])
+            and _first_name(ref.get("fields")) in columns.get(str(ref.get("resource")), []),
+            f"{resource['name']} foreign key {json.dumps(fk)[:80]}",
+            "must name fields that exist",
+        )
 
 
 def _first_name(value: Any) -> str | None:
@@ -169,12 +233,19 @@ def _read_records(raw: bytes, table: Table, problems: list[Problem]) -> list[tup
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        _problem(problems, table, line, None, None,
-                 f"not valid UTF-8 (byte {raw[exc.start]:#04x}): save the file as UTF-8")
+        _problem(
+            problems, table, line, None, None, f"not valid UTF-8 (byte {raw[exc.start]:#04x}): save the file as UTF-8"
+        )
         return []
     if "\x00" in text:
-        _problem(problems, table, text[: text.index("\x00")].count("\n") + 1, None, None,
-                 "contains a NUL character: the file is binary or corrupt")
+        _problem(
+            problems,
+            table,
+            text[: text.index("\x00")].count("\n") + 1,
+            None,
+            None,
+            "contains a NUL character: the file is binary or corrupt",
+        )
         return []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
@@ -185,8 +256,10 @@ def _read_records(raw: bytes, table: Table, problems: list[Problem]) -> list[tup
             start = reader.line_num + 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            message = (f"a field longer than {csv.field_size_limit()} characters starts here: usually a quote "
-                       'opened and never closed (write "" for a quote inside a quoted field)')
+            message = (
+                f"a field longer than {csv.field_size_limit()} characters starts here: usually a quote "
+                'opened and never closed (write "" for a quote inside a quoted field)'
+            )
         else:
             message = f"malformed CSV ({exc}): check the quoting on this line"
         _problem(problems, table, start, None, None, message)
@@ -268,17 +341,26 @@ def read_table(data_dir: Path, resource: dict, problems: list[Problem]) -> Table
     if not _header_ok(records[0][1], table, problems):
         table.readable = False
         return table
-    unique_seen: dict[str, dict[Any, int]] = {f["name"]: {} for f in table.fields
-                                               if f.get("constraints", {}).get("unique")}
+    unique_seen: dict[str, dict[Any, int]] = {
+        f["name"]: {} for f in table.fields if f.get("constraints", {}).get("unique")
+    }
     for line, record in records[1:]:
         if record == []:
             continue  # a blank line
         if len(record) != len(table.fields):
-            _problem(problems, table, line, None, None,
-                     f"has {len(record)} fields, the header has {len(table.fields)}: check commas and quotes")
+            _problem(
+                problems,
+                table,
+                line,
+                None,
+                None,
+                f"has {len(record)} fields, the header has {len(table.fields)}: check commas and quotes",
+            )
             continue
-        values = {spec["name"]: _typed_cell(table, line, spec, raw_value, unique_seen, problems)
-                  for spec, raw_value in zip(table.fields, record, strict=True)}
+        values = {
+            spec["name"]: _typed_cell(table, line, spec, raw_value, unique_seen, problems)
+            for spec, raw_value in zip(table.fields, record, strict=True)
+        }
         table.rows.append(Row(line, values))
     return table
 
@@ -301,8 +383,9 @@ def _header_ok(header: list[str], table: Table, problems: list[Problem]) -> bool
     return False
 
 
-def _typed_cell(table: Table, line: int, spec: dict, raw_value: str, unique_seen: dict[str, dict[Any, int]],
-                problems: list[Problem]) -> Any:
+def _typed_cell(
+    table: Table, line: int, spec: dict, raw_value: str, unique_seen: dict[str, dict[Any, int]], problems: list[Problem]
+) -> Any:
     """One cell typed by its field, or None (the problem is recorded)."""
     name = spec["name"]
     if raw_value == "":
@@ -319,8 +402,14 @@ def _typed_cell(table: Table, line: int, spec: dict, raw_value: str, unique_seen
         return None
     if name in unique_seen:
         if value in unique_seen[name]:
-            _problem(problems, table, line, name, raw_value,
-                     f"duplicates line {unique_seen[name][value]}: values in this column must be unique")
+            _problem(
+                problems,
+                table,
+                line,
+                name,
+                raw_value,
+                f"duplicates line {unique_seen[name][value]}: values in this column must be unique",
+            )
         else:
             unique_seen[name][value] = line
     return value
@@ -343,8 +432,14 @@ def check_list_foreign_keys(tables: dict[str, Table], resources: list[dict], pro
                 value = row.get(column)
                 for item in value if isinstance(value, list) else ([value] if value else []):
                     if item not in known:
-                        _problem(problems, table, row.line, column, item,
-                                 f"no such {ref_field} in data/{target.path}.{did_you_mean(item, known)}")
+                        _problem(
+                            problems,
+                            table,
+                            row.line,
+                            column,
+                            item,
+                            f"no such {ref_field} in data/{target.path}.{did_you_mean(item, known)}",
+                        )
 
 
 def load_tables(data_dir: Path) -> tuple[dict, dict[str, Table]]:

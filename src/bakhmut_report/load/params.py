@@ -4,6 +4,7 @@ Months stay strings ("2023-03"): the YAML reader never turns values into dates.
 Unknown keys are errors with a "did you mean"; cross-parameter rules are checked
 (start <= initial <= end, the focus city exists).
 """
+
 from __future__ import annotations
 
 import re
@@ -43,23 +44,55 @@ class Parameter:
 
 
 SCHEMA: tuple[Parameter, ...] = (
-    Parameter("language", str, "nl", "Language of labels and article: nl (original) or en (our translation)",
-              choices=LANGUAGES),
+    Parameter(
+        "language",
+        str,
+        "nl",
+        "Language of labels and article: nl (original) or en (our translation)",
+        choices=LANGUAGES,
+    ),
     Parameter("start_month", str, "2022-02", "First month on the slider (YYYY-MM)", month=True),
     Parameter("end_month", str, "2023-12", "Last month on the slider (YYYY-MM)", month=True),
     Parameter("initial_month", str, "2023-03", "Month the slider starts at (the article's month)", month=True),
     Parameter("focus_city", str, "Bakhmut", "Settlement the map centres on; name variants work (Artemivsk)"),
-    Parameter("control_basis", str, "confirmed",
-              "Map follows confirmed changes (losing side or independent) or the first claims",
-              choices=BASES),
-    Parameter("artillery_range_km", float, 30.0, "Range ring radius in km (tube artillery ~20-30, rockets ~70-90)",
-              minimum=1, maximum=200),
-    Parameter("big_city_population", int, 100000, "Population from which a place counts as a big city",
-              minimum=1000, maximum=5000000),
-    Parameter("victory_population", int, 1000, "Population from which a capture counts as a victory",
-              minimum=0, maximum=5000000),
-    Parameter("plotly_js", str, "inline", "inline: the HTML works offline; cdn: smaller, needs the internet",
-              choices=("inline", "cdn")),
+    Parameter(
+        "control_basis",
+        str,
+        "confirmed",
+        "Map follows confirmed changes (losing side or independent) or the first claims",
+        choices=BASES,
+    ),
+    Parameter(
+        "artillery_range_km",
+        float,
+        30.0,
+        "Range ring radius in km (tube artillery ~20-30, rockets ~70-90)",
+        minimum=1,
+        maximum=200,
+    ),
+    Parameter(
+        "big_city_population",
+        int,
+        100000,
+        "Population from which a place counts as a big city",
+        minimum=1000,
+        maximum=5000000,
+    ),
+    Parameter(
+        "victory_population",
+        int,
+        1000,
+        "Population from which a capture counts as a victory",
+        minimum=0,
+        maximum=5000000,
+    ),
+    Parameter(
+        "plotly_js",
+        str,
+        "inline",
+        "inline: the HTML works offline; cdn: smaller, needs the internet",
+        choices=("inline", "cdn"),
+    ),
     Parameter("title", str, "", "Report title; empty for the default title in the chosen language"),
 )
 BY_NAME = {p.name: p for p in SCHEMA}
@@ -81,8 +114,9 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
         if not isinstance(key, (str, int, float, bool, type(None))):  # e.g. "? [a, b]": unhashable
-            raise ParameterError(f"line {key_node.start_mark.line + 1}: a key must be a plain name, "
-                                 f"not a {type(key).__name__}")
+            raise ParameterError(
+                f"line {key_node.start_mark.line + 1}: a key must be a plain name, not a {type(key).__name__}"
+            )
         if key in seen:
             raise ParameterError(f"line {key_node.start_mark.line + 1}: the key {_shown(key)} appears twice; keep one")
         seen.add(key)
@@ -101,11 +135,14 @@ def parse_yaml(text: str, origin: str) -> Any:
                 raise ParameterError(f"{origin}: YAML aliases (*{event.anchor}) are not allowed; write the value out")
             depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
             if depth > MAX_DEPTH:  # stop early: PyYAML's scanner slows down quadratically with nesting
-                raise ParameterError(f"{origin}: not valid YAML (nested too deeply); parameters are "
-                                     "flat key: value pairs")
+                raise ParameterError(
+                    f"{origin}: not valid YAML (nested too deeply); parameters are flat key: value pairs"
+                )
         return yaml.load(text, Loader=_SafeStringDateLoader)  # noqa: S506 - a SafeLoader subclass
     except ParameterError as exc:
-        raise ParameterError(f"{origin}: {exc}") if not str(exc).startswith(origin) else exc
+        if str(exc).startswith(origin):
+            raise
+        raise ParameterError(f"{origin}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{origin}:{mark.line + 1}" if mark else origin
@@ -154,8 +191,9 @@ def _shown(value: Any) -> str:
 
 
 def _coerce(spec: Parameter, value: Any, from_text: bool = False) -> Any:
-    bad = ParameterError(f"{spec.name}: {_shown(value)} is not allowed; use {spec.describe_allowed()} "
-                         f"(default {spec.default!r})")
+    bad = ParameterError(
+        f"{spec.name}: {_shown(value)} is not allowed; use {spec.describe_allowed()} (default {spec.default!r})"
+    )
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):  # lists, dates, !!binary bytes
         raise bad
     if spec.type is str:
@@ -183,16 +221,19 @@ def validate(raw: dict) -> dict:
     """Full, typed parameters: defaults filled, every value and rule checked."""
     for key in raw:
         if not isinstance(key, str) or key not in BY_NAME:
-            raise ParameterError(f"unknown parameter {_shown(key)}.{did_you_mean(str(key), BY_NAME)} "
-                                 f"Valid parameters: {', '.join(BY_NAME)}")
+            raise ParameterError(
+                f"unknown parameter {_shown(key)}.{did_you_mean(str(key), BY_NAME)} "
+                f"Valid parameters: {', '.join(BY_NAME)}"
+            )
     params = dict(DEFAULTS)
     for key, value in raw.items():
         spec = BY_NAME[key]
         value = _coerce(spec, value)
         allowed = f"use {spec.describe_allowed()} (default {spec.default!r})"
         if spec.choices and value not in spec.choices:
-            raise ParameterError(f"{key}: {_shown(value)} is not allowed; {allowed}."
-                                 f"{did_you_mean(str(value), map(str, spec.choices))}")
+            raise ParameterError(
+                f"{key}: {_shown(value)} is not allowed; {allowed}.{did_you_mean(str(value), map(str, spec.choices))}"
+            )
         if spec.month and not (is_month(value) and DATA_WINDOW[0] <= value <= DATA_WINDOW[1]):
             raise ParameterError(f"{key}: {_shown(value)} is not allowed; {allowed}")
         if spec.minimum is not None and not spec.minimum <= value <= spec.maximum:
@@ -203,7 +244,8 @@ def validate(raw: dict) -> dict:
     if not params["start_month"] <= params["initial_month"] <= params["end_month"]:
         raise ParameterError(
             f"months out of order: start_month ({params['start_month']}) <= initial_month "
-            f"({params['initial_month']}) <= end_month ({params['end_month']}) must hold")
+            f"({params['initial_month']}) <= end_month ({params['end_month']}) must hold"
+        )
     return params
 
 

@@ -3,11 +3,12 @@
 Every error the user can cause derives from ``ReportError``; the CLI prints its
 message (no traceback) and exits with ``exit_code``.
 """
+
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 
 class ReportError(Exception):

@@ -1,4 +1,5 @@
 """Great-circle distances and range rings (the same formulas run in report.js)."""
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,7 @@ def ring(lat: float, lon: float, radius_km: float, points: int = 72) -> tuple[li
     for i in range(points + 1):
         bearing = 2 * math.pi * i / points
         p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(bearing))
-        l2 = l1 + math.atan2(math.sin(bearing) * math.sin(d) * math.cos(p1),
-                             math.cos(d) - math.sin(p1) * math.sin(p2))
+        l2 = l1 + math.atan2(math.sin(bearing) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
         lats.append(round(math.degrees(p2), 4))
         lons.append(round(math.degrees(l2), 4))
     return lats, lons

@@ -2,6 +2,7 @@
 
 Regenerate with ``python -m bakhmut_report.present.datadict > data/README.md`` (a test checks it).
 """
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,16 @@ from pathlib import Path
 
 from ..model.paths import DATA_DIR
 
-UNITS = {"lat": "degrees", "lon": "degrees", "population": "persons", "date": "day", "position": "order",
-         "km": "km", "low_km": "km", "high_km": "km"}
+UNITS = {
+    "lat": "degrees",
+    "lon": "degrees",
+    "population": "persons",
+    "date": "day",
+    "position": "order",
+    "km": "km",
+    "low_km": "km",
+    "high_km": "km",
+}
 
 
 def _cell(text: str) -> str:
@@ -38,18 +47,33 @@ def _constraints(field: dict) -> str:
 
 def render(data_dir: Path = DATA_DIR) -> str:
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    out = [f"# {package['title']}", "",
-           "Generated from `datapackage.json` (a Frictionless Data Package) by "
-           "`python -m bakhmut_report.present.datadict > data/README.md`; do not edit by hand.", "",
-           package["description"], "", "## Provenance", "",
-           "| source | producer | date published | date accessed | licence |", "| --- | --- | --- | --- | --- |"]
+    out = [
+        f"# {package['title']}",
+        "",
+        "Generated from `datapackage.json` (a Frictionless Data Package) by "
+        "`python -m bakhmut_report.present.datadict > data/README.md`; do not edit by hand.",
+        "",
+        package["description"],
+        "",
+        "## Provenance",
+        "",
+        "| source | producer | date published | date accessed | licence |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for s in package["sources"]:
         title = f"[{s['title']}]({s['path']})" if s.get("path") else s["title"]
         via = f" (via {s['via']})" if s.get("via") else ""
-        out.append(f"| {title}{via} | {s.get('producer', '')} | {s.get('date_published', '')} | "
-                   f"{s.get('date_accessed', '')} | {s.get('license', '')} |")
-    out += ["", "Licence of the compilation: " + ", ".join(
-        f"[{lic['name']}]({lic['path']})" for lic in package["licenses"]) + ".", ""]
+        out.append(
+            f"| {title}{via} | {s.get('producer', '')} | {s.get('date_published', '')} | "
+            f"{s.get('date_accessed', '')} | {s.get('license', '')} |"
+        )
+    out += [
+        "",
+        "Licence of the compilation: "
+        + ", ".join(f"[{lic['name']}]({lic['path']})" for lic in package["licenses"])
+        + ".",
+        "",
+    ]
     for resource in package["resources"]:
         out += [f"## `{resource['path']}` — {resource['title']}", ""]
         if "schema" not in resource:
@@ -60,11 +84,17 @@ def render(data_dir: Path = DATA_DIR) -> str:
         for fk in schema.get("foreignKeys", []) + resource.get("x-listForeignKeys", []):
             ref = fk["reference"]
             keys.append(f"`{fk['fields']}` → `{ref['resource']}.{ref['fields']}`")
-        out += ["Keys: " + "; ".join(keys) + ".", "",
-                "| field | type | unit | rules | meaning |", "| --- | --- | --- | --- | --- |"]
+        out += [
+            "Keys: " + "; ".join(keys) + ".",
+            "",
+            "| field | type | unit | rules | meaning |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for field in schema["fields"]:
-            out.append(f"| `{field['name']}` | {field['type']} | {UNITS.get(field['name'], '')} | "
-                       f"{_cell(_constraints(field))} | {_cell(field['description'])} |")
+            out.append(
+                f"| `{field['name']}` | {field['type']} | {UNITS.get(field['name'], '')} | "
+                f"{_cell(_constraints(field))} | {_cell(field['description'])} |"
+            )
         out.append("")
     return "\n".join(out)
 

@@ -5,6 +5,7 @@ uses report.js instead. A month step restyles the changed traces of one
 ``go.FigureWidget`` inside ``batch_update`` (no figure rebuild) and swaps two
 small HTML panes.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,21 +41,32 @@ class Explorer:
         months = self.months.months
         start = months.index(report.params["initial_month"])
         self.play = w.Play(min=0, max=len(months) - 1, value=start, interval=900, description=L("play"))
-        self.slider = w.IntSlider(min=0, max=len(months) - 1, value=start, readout=False,
-                                  description=L("month"), continuous_update=True,
-                                  layout=w.Layout(width="420px"))
+        self.slider = w.IntSlider(
+            min=0,
+            max=len(months) - 1,
+            value=start,
+            readout=False,
+            description=L("month"),
+            continuous_update=True,
+            layout=w.Layout(width="420px"),
+        )
         w.jslink((self.play, "value"), (self.slider, "value"))
         self.month_label = w.HTML()
         names = sorted(s.name for s in report.dataset.settlements.values())
         self.focus = w.Dropdown(options=names, value=report.focus.name, description=L("focus"))
-        self.range_km = w.FloatSlider(min=5, max=120, step=5, value=report.params["artillery_range_km"],
-                                      description="km", continuous_update=False)
+        self.range_km = w.FloatSlider(
+            min=5, max=120, step=5, value=report.params["artillery_range_km"], description="km", continuous_update=False
+        )
         presets = report.dataset.presets  # data/range_presets.csv, with their sources
-        self.presets = w.ToggleButtons(options=[(f"{p.label(self.language)} {p.km:g} km", p.km) for p in presets],
-                                       value=None, tooltips=[p.note or "" for p in presets])
+        self.presets = w.ToggleButtons(
+            options=[(f"{p.label(self.language)} {p.km:g} km", p.km) for p in presets],
+            value=None,
+            tooltips=[p.note or "" for p in presets],
+        )
         kinds = sorted({e.kind for e in report.dataset.events})
-        self.kinds = w.SelectMultiple(options=[(report.t.kind(k), k) for k in kinds], value=tuple(kinds),
-                                      rows=6, description=L("col_kind"))
+        self.kinds = w.SelectMultiple(
+            options=[(report.t.kind(k), k) for k in kinds], value=tuple(kinds), rows=6, description=L("col_kind")
+        )
         self.summary = w.HTML()
         self.events = w.HTML(layout=w.Layout(max_height="320px", overflow="auto"))
         self.reach = w.HTML(layout=w.Layout(max_height="320px", overflow="auto"))
@@ -65,13 +77,22 @@ class Explorer:
         self.range_km.observe(lambda change: self.show_month(), "value")
         self.kinds.observe(lambda change: self.show_month(), "value")
         self.focus.observe(lambda change: self.set_focus(change["new"]), "value")
-        self.presets.observe(lambda change: change["new"] and setattr(self.range_km, "value", change["new"]),
-                             "value")
-        controls = w.VBox([w.HBox([self.play, self.slider, self.month_label]),
-                           w.HBox([self.focus, self.range_km, self.presets]), self.kinds])
-        self.widget = w.VBox([controls, self.summary, self.figure,
-                              w.HBox([self.events, self.reach, self.article],
-                                     layout=w.Layout(grid_gap="12px"))])
+        self.presets.observe(self._apply_preset, "value")
+        controls = w.VBox(
+            [
+                w.HBox([self.play, self.slider, self.month_label]),
+                w.HBox([self.focus, self.range_km, self.presets]),
+                self.kinds,
+            ]
+        )
+        self.widget = w.VBox(
+            [
+                controls,
+                self.summary,
+                self.figure,
+                w.HBox([self.events, self.reach, self.article], layout=w.Layout(grid_gap="12px")),
+            ]
+        )
         self.show_month()
 
     def _new_figure(self, month: str):
@@ -100,6 +121,10 @@ class Explorer:
         self.widget.children = tuple(self.figure if child is old else child for child in self.widget.children)
         old.close()
 
+    def _apply_preset(self, change) -> None:
+        if change["new"]:
+            self.range_km.value = change["new"]
+
     @property
     def month(self) -> str:
         return self.months.months[self.slider.value]
@@ -126,8 +151,9 @@ class Explorer:
         self.month_label.value = render("explorer_month.html.j2", month=t.month(month))
         self.summary.value = render("explorer_summary.html.j2", summary=mapfig.month_summary(self.months, month, t))
         self.events.value = self.events_html(month)
-        self.reach.value = render("explorer_reach.html.j2",
-                                  reach=sections.reach_list(self.months, month, t, self.range_km.value))
+        self.reach.value = render(
+            "explorer_reach.html.j2", reach=sections.reach_list(self.months, month, t, self.range_km.value)
+        )
         self.article.value = self.article_html(month)
 
     def month_events(self, month: str):

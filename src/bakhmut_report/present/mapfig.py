@@ -4,6 +4,7 @@ The figure is built as JSON-ready dicts (no plotly.graph_objects import on the
 render path). Traces: 0 range rings, 1-3 one per holder (UA, RU, contested:
 colour *and* marker shape differ, Okabe-Ito colours), 4 the focus city.
 """
+
 from __future__ import annotations
 
 import math
@@ -58,8 +59,11 @@ class _Boxes:
             self.cells.setdefault(key, []).append(box)
 
     def free(self, box) -> bool:
-        return not any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
-                       for key in self._keys(box) for o in self.cells.get(key, ()))
+        return not any(
+            box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
+            for key in self._keys(box)
+            for o in self.cells.get(key, ())
+        )
 
 
 @lru_cache(maxsize=16)
@@ -162,25 +166,45 @@ def figure(months: Months, month: str, focus: Settlement, t: Texts, range_km: fl
     """The map at ``month`` as a plotly figure dict {data, layout}."""
     positions = label_positions(months.settlements, focus)
     ring_lat, ring_lon = rings_trace_data(months, month, focus, range_km)
-    data = [{
-        "type": "scattergeo", "mode": "lines", "lat": ring_lat, "lon": ring_lon,
-        "name": plotly_text(t.label("range") + ": " + format(range_km, "g")), "hoverinfo": "skip",
-        "line": {"color": "#444444", "width": 1.2, "dash": "dot"},
-    }]
+    data = [
+        {
+            "type": "scattergeo",
+            "mode": "lines",
+            "lat": ring_lat,
+            "lon": ring_lon,
+            "name": plotly_text(t.label("range") + ": " + format(range_km, "g")),
+            "hoverinfo": "skip",
+            "line": {"color": "#444444", "width": 1.2, "dash": "dot"},
+        }
+    ]
     for holder in HOLDER_ORDER:
         style = HOLDER_STYLE[holder]
-        trace = {"type": "scattergeo", "mode": "markers+text", "name": plotly_text(t.label("holder_" + holder)),
-                 "marker": {"symbol": style["symbol"], "color": style["color"], "size": 12,
-                            "line": {"color": "#1a1a1a", "width": 1}},
-                 "textfont": {"size": 11, "color": "#1a1a1a"},
-                 "hovertemplate": "%{customdata}<extra></extra>"}
+        trace = {
+            "type": "scattergeo",
+            "mode": "markers+text",
+            "name": plotly_text(t.label("holder_" + holder)),
+            "marker": {
+                "symbol": style["symbol"],
+                "color": style["color"],
+                "size": 12,
+                "line": {"color": "#1a1a1a", "width": 1},
+            },
+            "textfont": {"size": 11, "color": "#1a1a1a"},
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
         trace.update(holder_trace_data(months, month, holder, t, positions))
         data.append(trace)
-    data.append({
-        "type": "scattergeo", "mode": "markers", "lat": [focus.lat], "lon": [focus.lon],
-        "name": plotly_text(t.label("focus") + ": " + focus.name), "hoverinfo": "skip",
-        "marker": {"symbol": "circle-open", "size": 24, "color": "#000000", "line": {"width": 2}},
-    })
+    data.append(
+        {
+            "type": "scattergeo",
+            "mode": "markers",
+            "lat": [focus.lat],
+            "lon": [focus.lon],
+            "name": plotly_text(t.label("focus") + ": " + focus.name),
+            "hoverinfo": "skip",
+            "marker": {"symbol": "circle-open", "size": 24, "color": "#000000", "line": {"width": 2}},
+        }
+    )
     lon_range, lat_range = view_ranges(focus)
     layout = {
         "height": MAP_HEIGHT,
@@ -189,23 +213,38 @@ def figure(months: Months, month: str, focus: Settlement, t: Texts, range_km: fl
         "showlegend": False,  # the page's own legend lists every holder, also in months without one
         "uirevision": "keep-zoom",
         "geo": {
-            "scope": "europe", "resolution": 50,
+            "scope": "europe",
+            "resolution": 50,
             "projection": {"type": "mercator"},
-            "lonaxis": {"range": lon_range}, "lataxis": {"range": lat_range},
-            "showland": True, "landcolor": "#f3f0ea",
-            "showocean": True, "oceancolor": "#dcebf5",
-            "showlakes": True, "lakecolor": "#dcebf5",
-            "showrivers": True, "rivercolor": "#8fb8de", "riverwidth": 1,
-            "showcountries": True, "countrycolor": "#555555", "countrywidth": 1.4,
-            "showcoastlines": True, "coastlinecolor": "#7a9cb8",
-            "showframe": False, "bgcolor": "rgba(0,0,0,0)",
+            "lonaxis": {"range": lon_range},
+            "lataxis": {"range": lat_range},
+            "showland": True,
+            "landcolor": "#f3f0ea",
+            "showocean": True,
+            "oceancolor": "#dcebf5",
+            "showlakes": True,
+            "lakecolor": "#dcebf5",
+            "showrivers": True,
+            "rivercolor": "#8fb8de",
+            "riverwidth": 1,
+            "showcountries": True,
+            "countrycolor": "#555555",
+            "countrywidth": 1.4,
+            "showcoastlines": True,
+            "coastlinecolor": "#7a9cb8",
+            "showframe": False,
+            "bgcolor": "rgba(0,0,0,0)",
         },
     }
     return {"data": data, "layout": layout}
 
 
-PLOTLY_CONFIG = {"responsive": True, "displaylogo": False, "scrollZoom": True,
-                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+PLOTLY_CONFIG = {
+    "responsive": True,
+    "displaylogo": False,
+    "scrollZoom": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
 
 
 def steps_payload(months: Months, t: Texts) -> tuple[list, list[str]]:
@@ -243,11 +282,23 @@ def payload(months: Months, focus: Settlement, t: Texts, range_km: float) -> dic
         "months": months.months,
         "monthNames": [t.month(m) for m in months.months],
         "monthEnds": [(month_end(m) - WAR_START).days for m in months.months],
-        "calendar": {"start": WAR_START.isoformat(), "months": t.month_names, "since": t.label("since"),
-                     "thousands": t.group_symbol, "decimal": t.decimal_symbol},
+        "calendar": {
+            "start": WAR_START.isoformat(),
+            "months": t.month_names,
+            "since": t.label("since"),
+            "thousands": t.group_symbol,
+            "decimal": t.decimal_symbol,
+        },
         "settlements": [
-            {"id": s.settlement_id, "name": s.name, "label": short_name(s) if positions[s.settlement_id] else "",
-             "lat": s.lat, "lon": s.lon, "pop": s.population, "pos": positions[s.settlement_id] or "top center"}
+            {
+                "id": s.settlement_id,
+                "name": s.name,
+                "label": short_name(s) if positions[s.settlement_id] else "",
+                "lat": s.lat,
+                "lon": s.lon,
+                "pop": s.population,
+                "pos": positions[s.settlement_id] or "top center",
+            }
             for s in months.settlements
         ],
         "holders": ["".join(HOLDER_STYLE[st.holder]["code"] for st in months.states[m]) for m in months.months],
@@ -258,7 +309,19 @@ def payload(months: Months, focus: Settlement, t: Texts, range_km: float) -> dic
         "rangeKm": range_km,
         "ringCentres": RING_CENTRES,
         "language": t.language,
-        "labels": {k: t.label(k) for k in (
-            "play", "pause", "km_to", "inside", "outside", "range_never", "holder_UA", "holder_RU",
-            "holder_contested", "range")},
+        "labels": {
+            k: t.label(k)
+            for k in (
+                "play",
+                "pause",
+                "km_to",
+                "inside",
+                "outside",
+                "range_never",
+                "holder_UA",
+                "holder_RU",
+                "holder_contested",
+                "range",
+            )
+        },
     }

@@ -67,8 +67,10 @@ class Report:
     def stamp(self) -> str:
         """Data version and parameters, as stated in the report."""
         shown = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return (f"bakhmut-report {VERSION} · {self.label('data_version')} {self.dataset.version} · "
-                f"{self.label('parameters')}: {shown}")
+        return (
+            f"bakhmut-report {VERSION} · {self.label('data_version')} {self.dataset.version} · "
+            f"{self.label('parameters')}: {shown}"
+        )
 
     @cached_property
     def verdicts(self) -> list[Verdict]:
@@ -79,13 +81,17 @@ class Report:
         notes = sections.claim_notes(self.verdicts, self.t)
         counts = {k: sum(v.verdict == k for v in self.verdicts) for k in VERDICT_KINDS}
         shown = {k: n for k, n in counts.items() if n}
-        return Block(sections.article(self.dataset, self.t, notes),
-                     f"Article: {len(self.dataset.article)} blocks; claims {shown}")
+        return Block(
+            sections.article(self.dataset, self.t, notes),
+            f"Article: {len(self.dataset.article)} blocks; claims {shown}",
+        )
 
     def method(self) -> Block:
         changes = control_changes(self.dataset)
-        return Block(sections.method_section(self.dataset, changes, self.t, self.params["control_basis"]),
-                     f"Method: {len(changes)} changes of control")
+        return Block(
+            sections.method_section(self.dataset, changes, self.t, self.params["control_basis"]),
+            f"Method: {len(changes)} changes of control",
+        )
 
     def map(self) -> Block:
         p = self.params
@@ -94,8 +100,19 @@ class Report:
         payload = mapfig.payload(self.months, self.focus, self.t, p["artillery_range_km"])
         page_figure = {"data": figure["data"], "layout": figure["layout"], "config": mapfig.PLOTLY_CONFIG}
         summary = mapfig.month_summary(self.months, month, self.t)
-        html = sections.map_section(self.dataset, self.months, page_figure, payload, month, self.focus, self.t,
-                                    p["control_basis"], p["artillery_range_km"], p["big_city_population"], summary)
+        html = sections.map_section(
+            self.dataset,
+            self.months,
+            page_figure,
+            payload,
+            month,
+            self.focus,
+            self.t,
+            p["control_basis"],
+            p["artillery_range_km"],
+            p["big_city_population"],
+            summary,
+        )
         lab_figure = {**figure, "config": {**mapfig.PLOTLY_CONFIG, "topojsonURL": "/files/data/geo/"}}
         return Block(html, summary, {"application/vnd.plotly.v1+json": lab_figure})
 
@@ -106,5 +123,6 @@ class Report:
     def sources(self) -> Block:
         """Sources, then how to cite with the data version and parameters."""
         html = sections.sources_section(self.dataset, self.t) + sections.citation(
-            self.t, VERSION, self.dataset.version, self.stamp())
+            self.t, VERSION, self.dataset.version, self.stamp()
+        )
         return Block(html, f"Sources: {len(self.dataset.sources)}")

@@ -69,8 +69,14 @@ def month_event_list(dataset: Dataset, months: Months, initial: str, t: Texts) -
     for month in months.months:
         shown, left_out = shown_events(months.events_in(month), MAX_MONTH_EVENTS)
         listed.append((month, shown, left_out))
-    return render("month_events.html.j2", t=t, months=listed, initial=initial,
-                  any_initial=bool(months.events_in(initial)), sources_of=_sources_of(dataset))
+    return render(
+        "month_events.html.j2",
+        t=t,
+        months=listed,
+        initial=initial,
+        any_initial=bool(months.events_in(initial)),
+        sources_of=_sources_of(dataset),
+    )
 
 
 def reach_list(months: Months, month: str, t: Texts, range_km: float) -> Markup:
@@ -87,16 +93,41 @@ def first_within(months: Months, range_km: float, min_population: int) -> list[t
     ]
 
 
-def map_section(dataset: Dataset, months: Months, figure: dict, payload: dict, initial: str, focus: Settlement,
-                t: Texts, basis: Basis, range_km: float, min_population: int, summary: str) -> Markup:
+def map_section(
+    dataset: Dataset,
+    months: Months,
+    figure: dict,
+    payload: dict,
+    initial: str,
+    focus: Settlement,
+    t: Texts,
+    basis: Basis,
+    range_km: float,
+    min_population: int,
+    summary: str,
+) -> Markup:
     """The map with its month slider, play button, range input and the month's lists."""
     return render(
-        "map.html.j2", t=t, basis=basis, month_count=len(months.months), index=months.months.index(initial),
-        initial=initial, range_km=range_km, presets=dataset.presets, summary=summary, holders=HOLDER_ORDER,
-        styles=HOLDER_STYLE, focus=focus, map_div_id=MAP_DIV_ID, height=figure["layout"]["height"],
-        figure=figure, payload=payload, month_events=month_event_list(dataset, months, initial, t),
+        "map.html.j2",
+        t=t,
+        basis=basis,
+        month_count=len(months.months),
+        index=months.months.index(initial),
+        initial=initial,
+        range_km=range_km,
+        presets=dataset.presets,
+        summary=summary,
+        holders=HOLDER_ORDER,
+        styles=HOLDER_STYLE,
+        focus=focus,
+        map_div_id=MAP_DIV_ID,
+        height=figure["layout"]["height"],
+        figure=figure,
+        payload=payload,
+        month_events=month_event_list(dataset, months, initial, t),
         preset_sources=lambda p: [dataset.sources[sid] for sid in p.sources],
-        reach=reach_list(months, initial, t, range_km), first_within=first_within(months, range_km, min_population),
+        reach=reach_list(months, initial, t, range_km),
+        first_within=first_within(months, range_km, min_population),
     )
 
 
@@ -104,7 +135,12 @@ def events_table(dataset: Dataset, t: Texts, linked: frozenset[str] = frozenset(
     """Every event with its sources; report.js makes it sortable and searchable."""
     shown, left_out = shown_events(dataset.events, MAX_TABLE_ROWS, linked)
     return render(
-        "events.html.j2", t=t, events=shown, left_out=left_out, total=len(dataset.events), columns=EVENT_COLUMNS,
+        "events.html.j2",
+        t=t,
+        events=shown,
+        left_out=left_out,
+        total=len(dataset.events),
+        columns=EVENT_COLUMNS,
         sources_of=_sources_of(dataset),
         names_of=lambda e: ", ".join(dataset.settlements[sid].name for sid in e.settlements),
     )
@@ -125,8 +161,9 @@ def linked_events(changes: list[ControlChange], verdicts: list[Verdict]) -> froz
 
 def method_section(dataset: Dataset, changes: list[ControlChange], t: Texts, basis: Basis) -> Markup:
     names = {sid: s.name for sid, s in dataset.settlements.items()}
-    return render("method.html.j2", t=t, basis=basis, changes=changes[:MAX_CHANGE_ROWS], total=len(changes),
-                  names=names)
+    return render(
+        "method.html.j2", t=t, basis=basis, changes=changes[:MAX_CHANGE_ROWS], total=len(changes), names=names
+    )
 
 
 def citation(t: Texts, version: str, data_version: str, stamp: str) -> Markup:

@@ -5,6 +5,7 @@ The variants file is YAML: a list of parameter mappings, or a mapping with
 Each variant is validated first; a bad one is reported and skipped, the others
 still render. Renders run in worker processes (one kernel each), up to the CPU count.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -40,16 +41,20 @@ def read_variants(path: Path | str, base: dict) -> list[dict]:
     if isinstance(loaded, dict) and "product" in loaded:
         extra = set(loaded) - {"product", "base"}
         if extra:
-            raise ParameterError(f"{path.name}: unknown top-level key(s) {', '.join(sorted(map(str, extra)))}; "
-                                 "use 'product' and optionally 'base'")
+            raise ParameterError(
+                f"{path.name}: unknown top-level key(s) {', '.join(sorted(map(str, extra)))}; "
+                "use 'product' and optionally 'base'"
+            )
         product, common = loaded["product"], loaded.get("base") or {}
         if not isinstance(product, dict) or not all(isinstance(v, list) and v for v in product.values()):
             raise ParameterError(f"{path.name}: 'product' must map each parameter to a non-empty list of values")
         if not isinstance(common, dict):
             raise ParameterError(f"{path.name}: 'base' must be a mapping of parameter: value")
         keys = list(product)
-        return [{**base, **common, **dict(zip(keys, combo))}
-                for combo in itertools.product(*(product[k] for k in keys))]
+        return [
+            {**base, **common, **dict(zip(keys, combo, strict=True))}
+            for combo in itertools.product(*(product[k] for k in keys))
+        ]
     if isinstance(loaded, list) and loaded and all(isinstance(v, dict) for v in loaded):
         return [{**base, **v} for v in loaded]
     raise ParameterError(f"{path.name}: write a list of parameter mappings, or 'product: {{key: [values]}}'")
@@ -84,11 +89,11 @@ def run_batch(args) -> int:
     # Import the heavy toolchain once here; forked workers inherit it instead of each paying ~1 s.
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
+
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(valid) or 1))) as pool:
         futures = [pool.submit(_render_one, p, args.out, args.force, args.data) for p in valid.values()]
-        with tqdm(total=len(futures), desc="rendering", unit="report", file=sys.stderr,
-                  disable=None) as bar:
+        with tqdm(total=len(futures), desc="rendering", unit="report", file=sys.stderr, disable=None) as bar:
             for future in as_completed(futures):
                 outcomes.append(future.result())
                 bar.update(1)

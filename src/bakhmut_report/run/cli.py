@@ -4,6 +4,7 @@ Exit codes: 0 ok; 2 bad input (data or parameters: the message says how to fix
 it); 1 the render failed (a cell raised, the kernel died). No tracebacks for
 expected failures; outputs are never left half-written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,7 +12,6 @@ import csv
 import json
 import signal
 import sys
-from pathlib import Path
 
 from ..model.calendar import is_month
 from ..model.errors import ReportError
@@ -28,16 +28,25 @@ EPILOG = """examples:
 
 
 def _params_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-f", "--file", default=None,
-                        help="parameters YAML (default: report_params.yaml in the current directory if present)")
-    parser.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
-                        help="override one parameter (repeatable)")
+    parser.add_argument(
+        "-f",
+        "--file",
+        default=None,
+        help="parameters YAML (default: report_params.yaml in the current directory if present)",
+    )
+    parser.add_argument(
+        "-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="override one parameter (repeatable)"
+    )
     parser.add_argument("--data", default=None, help="data directory (default: the project's data/)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bakhmut-report", description=__doc__.splitlines()[0],
-                                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="bakhmut-report",
+        description=__doc__.splitlines()[0],
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     render = sub.add_parser("render", help="render one report (executed notebook + HTML)")
@@ -57,8 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     control = sub.add_parser("control", help="print the derived month x settlement holder table")
     control.add_argument("--format", choices=("csv", "json"), default="csv")
-    control.add_argument("--basis", choices=BASES, default=None,
-                         help="follow confirmations or claims (default: control_basis of the parameters)")
+    control.add_argument(
+        "--basis",
+        choices=BASES,
+        default=None,
+        help="follow confirmations or claims (default: control_basis of the parameters)",
+    )
     control.add_argument("--from", dest="start", default=None, help="first month YYYY-MM (default 2022-02)")
     control.add_argument("--to", dest="end", default=None, help="last month YYYY-MM (default 2024-12)")
     _params_args(control)
@@ -89,8 +102,10 @@ def cmd_check(args) -> int:
     params = _load_params(args)
     dataset = load_valid_dataset(args.data)
     dataset.settlement_named(params["focus_city"])
-    print(f"ok: data {dataset.version} ({len(dataset.settlements)} settlements, {len(dataset.events)} events, "
-          f"{len(dataset.sources)} sources, {len(dataset.article)} article blocks); parameters valid")
+    print(
+        f"ok: data {dataset.version} ({len(dataset.settlements)} settlements, {len(dataset.events)} events, "
+        f"{len(dataset.sources)} sources, {len(dataset.article)} article blocks); parameters valid"
+    )
     return 0
 
 
@@ -108,16 +123,25 @@ def cmd_control(args) -> int:
     if start > end:
         raise ReportError(f"--from {start} is after --to {end}")
     basis = args.basis or params["control_basis"]
-    rows = [(s.month, dataset.settlements[s.settlement_id].name, s.holder)
-            for s in control_table(dataset, start, end, basis)]
+    rows = [
+        (s.month, dataset.settlements[s.settlement_id].name, s.holder)
+        for s in control_table(dataset, start, end, basis)
+    ]
     if args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["month", "settlement", "holder"])
         writer.writerows(rows)
     else:
-        json.dump({"basis": basis, "rule": "holder at the end of the month's last day",
-                   "rows": [dict(zip(("month", "settlement", "holder"), r)) for r in rows]},
-                  sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(
+            {
+                "basis": basis,
+                "rule": "holder at the end of the month's last day",
+                "rows": [dict(zip(("month", "settlement", "holder"), r, strict=True)) for r in rows],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=1,
+        )
         print()
     return 0
 
@@ -143,8 +167,14 @@ def cmd_batch(args) -> int:
     return run_batch(args)
 
 
-COMMANDS = {"render": cmd_render, "check": cmd_check, "control": cmd_control, "params": cmd_params,
-            "refresh-notebook": cmd_refresh_notebook, "batch": cmd_batch}
+COMMANDS = {
+    "render": cmd_render,
+    "check": cmd_check,
+    "control": cmd_control,
+    "params": cmd_params,
+    "refresh-notebook": cmd_refresh_notebook,
+    "batch": cmd_batch,
+}
 
 
 def _terminate(signum, frame):

@@ -3,6 +3,7 @@
 The kernel is owned by a guard so that Ctrl-C, SIGTERM, a crash or a failing
 cell always ends with a clear ``RenderError`` and no kernel left running.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,7 +29,7 @@ def notebook_path() -> Path:
     return path
 
 
-def execute(params: dict, data_dir: Path | None = None):
+def execute(params: dict, data_dir: Path | str | None = None):
     """Run the report notebook with papermill and return the normalised executed notebook."""
     import papermill
     from nbclient.exceptions import DeadKernelError
@@ -47,16 +48,24 @@ def execute(params: dict, data_dir: Path | None = None):
     try:
         with guard:
             executed = papermill.execute_notebook(
-                nb, None, parameters=params, kernel_name="python3", progress_bar=False,
-                cwd=str(nb_path.parent), log_output=False,
+                nb,
+                None,
+                parameters=params,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(nb_path.parent),
+                log_output=False,
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no TCP-transport warning on stderr
                 kernel_manager_class=guard.manager_class(),
-                shutdown_kernel="immediate")  # a graceful stop of a busy kernel prints its traceback
+                shutdown_kernel="immediate",
+            )  # a graceful stop of a busy kernel prints its traceback
     except PapermillExecutionError as exc:
         raise RenderError(_cell_failure(exc)) from None
     except DeadKernelError:
-        raise RenderError("the notebook kernel died while running a cell (it crashed, was killed or ran "
-                          "out of memory); the previous report is unchanged") from None
+        raise RenderError(
+            "the notebook kernel died while running a cell (it crashed, was killed or ran "
+            "out of memory); the previous report is unchanged"
+        ) from None
     except RuntimeError as exc:  # failed to start
         raise RenderError(f"the notebook kernel failed: {exc}") from None
     finally:
@@ -138,6 +147,8 @@ class _KernelGuard:
 
 def _cell_failure(exc) -> str:
     source = "\n".join(f"    {line}" for line in (exc.source or "").splitlines()[:4])
-    return (f"cell {exc.exec_count} failed with {exc.ename}: {exc.evalue}\n"
-            f"  its first lines:\n{source}\n"
-            "  fix the cell or the data it uses, then render again (the previous report is unchanged)")
+    return (
+        f"cell {exc.exec_count} failed with {exc.ename}: {exc.evalue}\n"
+        f"  its first lines:\n{source}\n"
+        "  fix the cell or the data it uses, then render again (the previous report is unchanged)"
+    )

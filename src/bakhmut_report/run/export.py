@@ -3,6 +3,7 @@
 plotly.js, the map geometry, report.js and the CSS are inlined once in <head>;
 code cells' inputs and cells tagged ``remove-in-report`` are left out.
 """
+
 from __future__ import annotations
 
 from importlib import resources
@@ -54,8 +55,10 @@ def _exporter(language: str):
         def from_notebook_node(self, nb, resources=None, **kw):
             resources = self._init_resources(resources)
             self.register_filter("highlight_code", Highlight2HTML(pygments_lexer="ipython3", parent=self))
-            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+            )
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     exporter = ReportExporter(template_name="bakhmut", extra_template_basedirs=[str(TEMPLATES)])

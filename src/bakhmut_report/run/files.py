@@ -23,8 +23,8 @@ def atomic_write_all(files: dict[Path, str]) -> None:
     try:
         refuse_directories(files)
         for target, text in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            temps.append((Path(tmp), target))
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            temps.append((Path(tmp_name), target))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
                 handle.flush()
@@ -34,8 +34,10 @@ def atomic_write_all(files: dict[Path, str]) -> None:
             os.replace(tmp, target)
         temps = []
     except OSError as exc:
-        raise ReportError(f"cannot write {target}: {exc.strerror or exc}; the previous outputs are unchanged "
-                          "(choose another --out or free some space)") from None
+        raise ReportError(
+            f"cannot write {target}: {exc.strerror or exc}; the previous outputs are unchanged "
+            "(choose another --out or free some space)"
+        ) from None
     finally:
         for tmp, _ in temps:
             with contextlib.suppress(OSError):
@@ -45,16 +47,20 @@ def atomic_write_all(files: dict[Path, str]) -> None:
 def refuse_directories(paths) -> None:
     for path in paths:
         if path.is_dir():
-            raise ReportError(f"cannot write {path}: a directory of that name is in the way; remove it or "
-                              "choose another --out")
+            raise ReportError(
+                f"cannot write {path}: a directory of that name is in the way; remove it or choose another --out"
+            )
 
 
 def prepare_out_dir(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ReportError(f"cannot create the output directory {out_dir}: {exc.strerror} "
-                          "(a file is in the way?): choose another with --out") from None
+        raise ReportError(
+            f"cannot create the output directory {out_dir}: {exc.strerror} "
+            "(a file is in the way?): choose another with --out"
+        ) from None
     if not os.access(out_dir, os.W_OK):
-        raise ReportError(f"the output directory {out_dir} is not writable: choose another with --out "
-                          "or fix its permissions")
+        raise ReportError(
+            f"the output directory {out_dir} is not writable: choose another with --out or fix its permissions"
+        )

@@ -1,4 +1,5 @@
 """Reading the report notebook and making executed notebooks deterministic."""
+
 from __future__ import annotations
 
 import copy
@@ -27,8 +28,7 @@ def normalize(nb):
     """Drop what differs between runs: timings, papermill's random cell id, paths."""
     papermill = nb.metadata.get("papermill")
     if papermill is not None:
-        nb.metadata["papermill"] = {"parameters": papermill.get("parameters", {}),
-                                    "version": papermill.get("version")}
+        nb.metadata["papermill"] = {"parameters": papermill.get("parameters", {}), "version": papermill.get("version")}
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         meta = cell.get("metadata", {})

@@ -6,11 +6,11 @@ cache hit and no kernel starts. Outputs are written to temporary files in the
 output directory and moved into place only when both are complete, so a failed
 or interrupted render leaves the previous report byte-for-byte intact.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -18,7 +18,6 @@ from pathlib import Path
 
 from ..load.params import variant_name
 from ..model.dataset import Dataset
-from ..model.errors import ReportError
 from ..model.paths import PACKAGE_DIR, PROJECT_DIR
 from ..model.vocabulary import VERSION
 from ..present.report import Report
@@ -27,6 +26,7 @@ from . import notebook
 from .execute import execute, notebook_path
 from .export import to_html
 from .files import atomic_write_all, prepare_out_dir, refuse_directories
+
 HASH_META = re.compile(r'<meta name="bakhmut-input-hash" content="([0-9a-f]+)">')
 
 
@@ -64,8 +64,9 @@ def _cached_hash(html_path: Path) -> str | None:
     return found.group(1) if found else None
 
 
-def render(params: dict, out_dir: Path | str = "build", force: bool = False,
-           data_dir: Path | None = None) -> Rendered:
+def render(
+    params: dict, out_dir: Path | str = "build", force: bool = False, data_dir: Path | str | None = None
+) -> Rendered:
     """Render one report variant into ``out_dir`` (validated parameters expected)."""
     dataset = load_valid_dataset(data_dir)
     report = Report(params, dataset)  # checks the focus city before any kernel starts

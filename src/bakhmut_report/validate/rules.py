@@ -3,6 +3,7 @@
 Each rule reports file, line, column, value and what is allowed; all
 problems are collected and raised together.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,50 +33,115 @@ def check_consistency(dataset: Dataset) -> None:
 def _check_event_dates(dataset: Dataset, problems: list[Problem]) -> None:
     for e in dataset.events:
         if not WAR_START <= e.date <= WINDOW_END:
-            problems.append(Problem(EVENTS, e.line, "date", e.date.isoformat(),
-                                    f"outside the data window: use a date from {WAR_START} to {WINDOW_END}"))
+            problems.append(
+                Problem(
+                    EVENTS,
+                    e.line,
+                    "date",
+                    e.date.isoformat(),
+                    f"outside the data window: use a date from {WAR_START} to {WINDOW_END}",
+                )
+            )
         if e.date_precision == "month" and e.date.day != 1:
-            problems.append(Problem(EVENTS, e.line, "date", e.date.isoformat(),
-                                    "date_precision is 'month': write the 1st of the month"))
+            problems.append(
+                Problem(
+                    EVENTS, e.line, "date", e.date.isoformat(), "date_precision is 'month': write the 1st of the month"
+                )
+            )
 
 
 def _check_control_rows(dataset: Dataset, problems: list[Problem]) -> None:
     for e in dataset.events:
         needs_one = e.is_control or e.kind == "fighting_in_settlement"
         if needs_one and len(e.settlements) != 1:
-            problems.append(Problem(EVENTS, e.line, "settlements", ";".join(e.settlements),
-                                    f"a {e.kind} concerns exactly one settlement: split the row per settlement"))
+            problems.append(
+                Problem(
+                    EVENTS,
+                    e.line,
+                    "settlements",
+                    ";".join(e.settlements),
+                    f"a {e.kind} concerns exactly one settlement: split the row per settlement",
+                )
+            )
         if not e.is_control:
             for column in ("change_id", "holder_before", "holder_after"):
                 if getattr(e, column):
-                    problems.append(Problem(EVENTS, e.line, column, getattr(e, column),
-                                            f"only control_claim and control_confirmation rows have a {column}: "
-                                            "leave it empty or change the kind"))
+                    problems.append(
+                        Problem(
+                            EVENTS,
+                            e.line,
+                            column,
+                            getattr(e, column),
+                            f"only control_claim and control_confirmation rows have a {column}: "
+                            "leave it empty or change the kind",
+                        )
+                    )
             continue
         for column in ("change_id", "holder_before", "holder_after", "statement_by", "side"):
             if not getattr(e, column):
-                problems.append(Problem(EVENTS, e.line, column, "",
-                                        f"is required for a {e.kind}: say "
-                                        + {"change_id": "which change of control (settlement_id-YYYY-MM) it belongs to",
-                                           "holder_before": "who held the settlement before (UA or RU)",
-                                           "holder_after": "who holds it after (UA or RU)",
-                                           "statement_by": "who made the statement",
-                                           "side": "the side of who made it (UA, RU or independent)"}[column]))
+                problems.append(
+                    Problem(
+                        EVENTS,
+                        e.line,
+                        column,
+                        "",
+                        f"is required for a {e.kind}: say "
+                        + {
+                            "change_id": "which change of control (settlement_id-YYYY-MM) it belongs to",
+                            "holder_before": "who held the settlement before (UA or RU)",
+                            "holder_after": "who holds it after (UA or RU)",
+                            "statement_by": "who made the statement",
+                            "side": "the side of who made it (UA, RU or independent)",
+                        }[column],
+                    )
+                )
         if e.holder_before and e.holder_before == e.holder_after:
-            problems.append(Problem(EVENTS, e.line, "holder_after", e.holder_after,
-                                    "equals holder_before: a change of control needs two different holders"))
+            problems.append(
+                Problem(
+                    EVENTS,
+                    e.line,
+                    "holder_after",
+                    e.holder_after,
+                    "equals holder_before: a change of control needs two different holders",
+                )
+            )
         if e.change_id and e.settlements and not e.change_id.startswith(e.settlements[0] + "-"):
-            problems.append(Problem(EVENTS, e.line, "change_id", e.change_id,
-                                    f"must start with the settlement id: {e.settlements[0]}-YYYY-MM"))
+            problems.append(
+                Problem(
+                    EVENTS,
+                    e.line,
+                    "change_id",
+                    e.change_id,
+                    f"must start with the settlement id: {e.settlements[0]}-YYYY-MM",
+                )
+            )
         if e.kind == "control_claim" and e.side and e.holder_after and e.side != e.holder_after:
-            problems.append(Problem(EVENTS, e.line, "side", e.side,
-                                    f"a claim is made by the side that gains the settlement ({e.holder_after}); "
-                                    "an acknowledgement by the losing side is a control_confirmation"))
-        if (e.kind == "control_confirmation" and e.side and e.holder_before
-                and e.side not in (e.holder_before, "independent")):
-            problems.append(Problem(EVENTS, e.line, "side", e.side,
-                                    f"a confirmation comes from the losing side ({e.holder_before}) or an "
-                                    "independent assessment; the gaining side's statement is a control_claim"))
+            problems.append(
+                Problem(
+                    EVENTS,
+                    e.line,
+                    "side",
+                    e.side,
+                    f"a claim is made by the side that gains the settlement ({e.holder_after}); "
+                    "an acknowledgement by the losing side is a control_confirmation",
+                )
+            )
+        if (
+            e.kind == "control_confirmation"
+            and e.side
+            and e.holder_before
+            and e.side not in (e.holder_before, "independent")
+        ):
+            problems.append(
+                Problem(
+                    EVENTS,
+                    e.line,
+                    "side",
+                    e.side,
+                    f"a confirmation comes from the losing side ({e.holder_before}) or an "
+                    "independent assessment; the gaining side's statement is a control_claim",
+                )
+            )
 
 
 def _check_changes(dataset: Dataset, problems: list[Problem]) -> None:
@@ -85,17 +151,37 @@ def _check_changes(dataset: Dataset, problems: list[Problem]) -> None:
         for e in events[1:]:
             for column in ("holder_before", "holder_after"):
                 if getattr(e, column) != getattr(change, column):
-                    problems.append(Problem(EVENTS, e.line, column, getattr(e, column),
-                                            f"differs from line {events[0].line} of the same change "
-                                            f"{change.change_id} ({getattr(change, column)})"))
+                    problems.append(
+                        Problem(
+                            EVENTS,
+                            e.line,
+                            column,
+                            getattr(e, column),
+                            f"differs from line {events[0].line} of the same change "
+                            f"{change.change_id} ({getattr(change, column)})",
+                        )
+                    )
             if e.settlements[:1] != (change.settlement_id,):
-                problems.append(Problem(EVENTS, e.line, "settlements", ";".join(e.settlements),
-                                        f"differs from the settlement of change {change.change_id}"))
+                problems.append(
+                    Problem(
+                        EVENTS,
+                        e.line,
+                        "settlements",
+                        ";".join(e.settlements),
+                        f"differs from the settlement of change {change.change_id}",
+                    )
+                )
         if not (change.claims and change.confirmations) and not any(e.note for e in events):
             missing = "confirmation" if change.claims else "claim"
-            problems.append(Problem(EVENTS, events[0].line, "note", "",
-                                    f"change {change.change_id} has no {missing}: record it, or say in the "
-                                    f"note why it is missing"))
+            problems.append(
+                Problem(
+                    EVENTS,
+                    events[0].line,
+                    "note",
+                    "",
+                    f"change {change.change_id} has no {missing}: record it, or say in the note why it is missing",
+                )
+            )
         by_settlement.setdefault(change.settlement_id, []).append(change)
 
     for sid, changes in by_settlement.items():
@@ -107,14 +193,28 @@ def _check_changes(dataset: Dataset, problems: list[Problem]) -> None:
         for change in changes:  # in order of first statement: the "claimed" sequence
             first = change.first_statement
             if change.holder_before != holder:
-                problems.append(Problem(EVENTS, first.line, "holder_before", change.holder_before,
-                                        f"{settlement.name} is held by {holder} on {first.date} "
-                                        f"(from its earlier history); holder_before must be {holder}"))
+                problems.append(
+                    Problem(
+                        EVENTS,
+                        first.line,
+                        "holder_before",
+                        change.holder_before,
+                        f"{settlement.name} is held by {holder} on {first.date} "
+                        f"(from its earlier history); holder_before must be {holder}",
+                    )
+                )
             day = first.date
             if day in seen_days:
-                problems.append(Problem(EVENTS, first.line, "date", day.isoformat(),
-                                        f"{settlement.name} already changes hands on this day "
-                                        f"({seen_days[day]}): one change per settlement per day"))
+                problems.append(
+                    Problem(
+                        EVENTS,
+                        first.line,
+                        "date",
+                        day.isoformat(),
+                        f"{settlement.name} already changes hands on this day "
+                        f"({seen_days[day]}): one change per settlement per day",
+                    )
+                )
             seen_days[day] = change.change_id
             holder = change.holder_after
 
@@ -128,12 +228,26 @@ def _check_source_dates(dataset: Dataset, problems: list[Problem]) -> None:
         try:
             day = dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
         except ValueError:
-            problems.append(Problem("data/sources.csv", s.line, "date_published", s.date_published,
-                                    "is not a calendar date: use YYYY-MM-DD or YYYY-MM"))
+            problems.append(
+                Problem(
+                    "data/sources.csv",
+                    s.line,
+                    "date_published",
+                    s.date_published,
+                    "is not a calendar date: use YYYY-MM-DD or YYYY-MM",
+                )
+            )
             continue
         if not SOURCES_FROM <= day <= today:
-            problems.append(Problem("data/sources.csv", s.line, "date_published", s.date_published,
-                                    f"must lie between {SOURCES_FROM} and today"))
+            problems.append(
+                Problem(
+                    "data/sources.csv",
+                    s.line,
+                    "date_published",
+                    s.date_published,
+                    f"must lie between {SOURCES_FROM} and today",
+                )
+            )
 
 
 CLAIM_ARGUMENTS: dict[CheckName, set[str]] = {  # the arguments each check needs; settlement ids are checked too
@@ -168,27 +282,65 @@ def _check_claims(dataset: Dataset, problems: list[Problem]) -> None:
     for claim in dataset.claims:
         block = blocks.get(claim.block_id)
         if block and claim.quote_nl not in block.text_nl:
-            problems.append(Problem(claims_file, claim.line, "quote_nl", claim.quote_nl,
-                                    f"does not occur verbatim in article block {claim.block_id}: copy it exactly"))
+            problems.append(
+                Problem(
+                    claims_file,
+                    claim.line,
+                    "quote_nl",
+                    claim.quote_nl,
+                    f"does not occur verbatim in article block {claim.block_id}: copy it exactly",
+                )
+            )
         missing = CLAIM_ARGUMENTS[claim.check] - set(claim.arguments)
         if missing:
-            problems.append(Problem(claims_file, claim.line, "arguments", ";".join(f"{k}={v}" for k, v in claim.arguments.items()),
-                                    f"check {claim.check} needs {', '.join(sorted(missing))} (key=value items)"))
+            problems.append(
+                Problem(
+                    claims_file,
+                    claim.line,
+                    "arguments",
+                    ";".join(f"{k}={v}" for k, v in claim.arguments.items()),
+                    f"check {claim.check} needs {', '.join(sorted(missing))} (key=value items)",
+                )
+            )
         for key, value in claim.arguments.items():
             if key in ARGUMENT_FORMS and not re.fullmatch(ARGUMENT_FORMS[key][0], value):
-                problems.append(Problem(claims_file, claim.line, "arguments", f"{key}={value}",
-                                        f"{key} must be {ARGUMENT_FORMS[key][1]}"))
+                problems.append(
+                    Problem(
+                        claims_file,
+                        claim.line,
+                        "arguments",
+                        f"{key}={value}",
+                        f"{key} must be {ARGUMENT_FORMS[key][1]}",
+                    )
+                )
                 continue
-            ids = value.split("|") if key == "cities" and claim.check == "artillery_reach_after_fall" else (
-                [value] if key in SETTLEMENT_ARGUMENTS else [])
+            ids = (
+                value.split("|")
+                if key == "cities" and claim.check == "artillery_reach_after_fall"
+                else ([value] if key in SETTLEMENT_ARGUMENTS else [])
+            )
             for sid in ids:
                 if sid not in dataset.settlements:
-                    problems.append(Problem(claims_file, claim.line, "arguments", f"{key}={value}",
-                                            f"no settlement {sid!r} in data/settlements.csv"))
+                    problems.append(
+                        Problem(
+                            claims_file,
+                            claim.line,
+                            "arguments",
+                            f"{key}={value}",
+                            f"no settlement {sid!r} in data/settlements.csv",
+                        )
+                    )
 
 
 def _check_presets(dataset: Dataset, problems: list[Problem]) -> None:
     for preset in dataset.presets:
         if not preset.low_km <= preset.km <= preset.high_km:
-            problems.append(Problem("data/range_presets.csv", preset.line, "km", f"{preset.km:g}",
-                                    f"must lie between low_km ({preset.low_km:g}) and high_km ({preset.high_km:g})"))
+            problems.append(
+                Problem(
+                    "data/range_presets.csv",
+                    preset.line,
+                    "km",
+                    f"{preset.km:g}",
+                    f"must lie between low_km ({preset.low_km:g}) and high_km ({preset.high_km:g})",
+                )
+            )
