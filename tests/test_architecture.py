@@ -9,11 +9,11 @@ from pathlib import Path
 
 import grimp
 import pytest
-from helpers import PROJECT
 
 from bakhmut_report.derive.claims import CHECKS
 from bakhmut_report.model import vocabulary
 from bakhmut_report.validate.rules import CLAIM_ARGUMENTS
+from helpers import PROJECT
 
 SRC = PROJECT / "src" / "bakhmut_report"
 LAYERS = ("model", "load", "validate", "derive", "present", "run")
