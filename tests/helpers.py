@@ -11,18 +11,36 @@ from bakhmut_report.model.paths import DATA_DIR, PROJECT_DIR
 
 PROJECT = PROJECT_DIR
 CHROMIUM = Path("/usr/bin/chromium")
-__all__ = ["CHROMIUM", "DATA_DIR", "PROJECT", "edit_csv", "read_csv", "remove_rows", "write_csv"]
+__all__ = [
+    "CHROMIUM",
+    "DATA_DIR",
+    "PROJECT",
+    "edit_csv",
+    "format_csv",
+    "parse_csv",
+    "read_csv",
+    "remove_rows",
+    "write_csv",
+]
+
+
+def parse_csv(text: str) -> list[list[str]]:
+    """Every record of CSV text, header first."""
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def format_csv(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
 
 
 def read_csv(path: Path) -> list[list[str]]:
-    """Every record of a CSV file, header first."""
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    return parse_csv(path.read_text(encoding="utf-8"))
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> None:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
+    path.write_text(format_csv(rows), encoding="utf-8")
 
 
 def edit_csv(path: Path, row_key: tuple[str, str], column: str, value: str) -> int:
@@ -37,9 +55,7 @@ def edit_csv(path: Path, row_key: tuple[str, str], column: str, value: str) -> i
     else:
         raise KeyError(row_key)
     write_csv(path, rows)
-    before = io.StringIO()
-    csv.writer(before, lineterminator="\n").writerows(rows[:index])
-    return before.getvalue().count("\n") + 1
+    return format_csv(rows[:index]).count("\n") + 1
 
 
 def remove_rows(path: Path, predicate: Callable[[dict[str, str]], bool]) -> None:

@@ -22,19 +22,12 @@ def explanation(verdict, language="en") -> str:
     return texts(language).message(verdict.message, verdict.args)
 
 
-def test_at_least_ten_claims_each_tied_to_a_paragraph(dataset):
-    blocks = {b.block_id for b in dataset.article}
-    assert len(dataset.claims) >= 10
-    assert all(c.block_id in blocks for c in dataset.claims)
-
-
 def test_shipped_verdicts(dataset):
     found = {k: v.verdict for k, v in verdicts(dataset).items()}
     assert found["c04"] == "supported"  # Kramatorsk and Sloviansk: the last big Donetsk cities
     assert found["c07"] == found["c08"] == found["c09"] == "supported"
     assert found["c12"] == "supported"  # three sides
     assert found["c14"] == "not_checkable"
-    assert set(found.values()) <= {"supported", "contradicted", "not_checkable"}
 
 
 def test_big_city_threshold_is_a_parameter(dataset):

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import subprocess
-import sys
-
 import pytest
 
 from bakhmut_report.derive.control import control_table
 from bakhmut_report.model.calendar import month_end, months_between
 from bakhmut_report.model.changes import control_changes
+from helpers import parse_csv
 
 
 def holders(dataset, basis="confirmed", start="2022-02", end="2024-12"):
@@ -86,14 +82,10 @@ def test_every_settlement_every_month(dataset):
     assert {s.holder for s in table} == {"UA", "RU", "contested"}
 
 
-def test_cli_prints_csv(dataset):
-    out = subprocess.run(
-        [sys.executable, "-m", "bakhmut_report", "control", "--format", "csv"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rows = list(csv.reader(io.StringIO(out)))
+def test_cli_prints_csv(dataset, run_cli):
+    run = run_cli("control", "--format", "csv")
+    assert run.returncode == 0, run.stderr
+    rows = parse_csv(run.stdout)
     assert rows[0] == ["month", "settlement", "holder"]
     assert ["2023-05", "Bakhmut", "RU"] in rows
     assert ["2022-07", "Lysychansk", "RU"] in rows

@@ -10,7 +10,6 @@ YAML is read safely: tags that construct objects never run.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import shutil
 from pathlib import Path
@@ -23,6 +22,7 @@ from bakhmut_report.load import params
 from bakhmut_report.model.errors import DataError, ParameterError, ReportError
 from bakhmut_report.model.paths import DATA_DIR as DEFAULT_DATA_DIR
 from bakhmut_report.validate import load_valid_dataset
+from helpers import format_csv, parse_csv
 
 TABLES = ["sources.csv", "settlements.csv", "events.csv", "article.csv", "article_claims.csv"]
 BASE = settings(
@@ -160,16 +160,6 @@ def test_wrong_encodings_are_named(data_dir, encoding):
             assert "UTF-8" in str(err.value) or "byte-order mark" in str(err.value), str(err.value)
 
 
-def _rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline="")))
-
-
-def _csv(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
-
-
 def apply(text: str, op: tuple) -> str:
     """One mutation of a CSV file's text; positions and indices wrap around.
 
@@ -179,7 +169,7 @@ def apply(text: str, op: tuple) -> str:
     kind, *args = op
     if kind in ("cell", "copy", "huge", "drop_column", "extra_column", "rename_header", "short_row", "dup_row"):
         try:
-            rows = [r for r in _rows(text) if r]
+            rows = [r for r in parse_csv(text) if r]
         except csv.Error:
             return text
         if len(rows) < 2:
@@ -205,7 +195,7 @@ def apply(text: str, op: tuple) -> str:
             del row[-1]
         elif kind == "dup_row":
             rows.insert(1, list(row))
-        return _csv(rows)
+        return format_csv(rows)
     position = args[0] % (len(text) + 1) if args else 0
     if kind == "insert":  # raw characters: quotes, NUL, commas, newlines
         return text[:position] + args[1] + text[position:]

@@ -14,9 +14,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 import re
 import shutil
@@ -32,7 +30,7 @@ from bakhmut_report.load import params
 from bakhmut_report.model.paths import DATA_DIR as DEFAULT_DATA_DIR
 from bakhmut_report.present.html import environment, json_for_script
 from bakhmut_report.run.export import plotly_js
-from helpers import PROJECT
+from helpers import PROJECT, edit_csv, read_csv, write_csv
 
 pytestmark = pytest.mark.slow
 
@@ -44,16 +42,6 @@ SVG = "'><svg onload=alert(1)>"
 PAYLOADS = [SCRIPT, ATTRIBUTE, END_SCRIPT, JS_URL, SVG]
 TITLE = "</title><script>alert(1)</script>" + SCRIPT
 QUOTE_BREAKING_URL = 'https://example.org/?q="><script>window.__pwned=1</script>'
-
-
-def _read(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-
-
-def _write(path: Path, rows: list[list[str]]) -> None:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def claim_quote(claim_id: str) -> str:
@@ -71,7 +59,7 @@ def poison(data: Path) -> str:
         return PAYLOADS[next(counter) % len(PAYLOADS)]
 
     def edit(name: str, columns: tuple[str, ...], fill_empty: tuple[str, ...] = (), change=None) -> None:
-        rows = _read(data / name)
+        rows = read_csv(data / name)
         header = rows[0]
         for row in rows[1:]:
             for column in columns:
@@ -80,25 +68,25 @@ def poison(data: Path) -> str:
                     row[i] = f"{row[i]} {payload()}".strip()
             if change:
                 change(header, row)
-        _write(data / name, rows)
+        write_csv(data / name, rows)
 
     def variants(header, row):
         i = header.index("name_variants")
         row[i] = ";".join(filter(None, [row[i], SCRIPT, ATTRIBUTE.strip()]))
 
     edit("sources.csv", ("publisher", "title", "note"), fill_empty=("note",))
-    rows = _read(data / "sources.csv")
+    rows = read_csv(data / "sources.csv")
     rows[1][rows[0].index("url")] = QUOTE_BREAKING_URL  # valid for the schema (http, no spaces), inert in the page
     unsafe_source = rows[1][rows[0].index("source_id")]
-    _write(data / "sources.csv", rows)
+    write_csv(data / "sources.csv", rows)
     edit("settlements.csv", ("name", "population_note", "note"), change=variants)
     edit("events.csv", ("title_en", "title_nl", "statement_by", "note"), fill_empty=("note",))
     edit("article.csv", ("text_en",))
     edit("article.csv", ("text_nl",))
 
     # a claim's quote must occur verbatim in its block: append a quote payload to the block, quote that
-    claims = _read(data / "article_claims.csv")
-    article = _read(data / "article.csv")
+    claims = read_csv(data / "article_claims.csv")
+    article = read_csv(data / "article.csv")
     ch, ah = claims[0], article[0]
     blocks = {row[ah.index("block_id")]: row for row in article[1:]}
     for row in claims[1:]:
@@ -111,8 +99,8 @@ def poison(data: Path) -> str:
             f"{item} {SCRIPT}" if item.startswith(("why_en=", "why_nl=")) else item
             for item in row[ch.index("arguments")].split(";")
         )
-    _write(data / "article_claims.csv", claims)
-    _write(data / "article.csv", article)
+    write_csv(data / "article_claims.csv", claims)
+    write_csv(data / "article.csv", article)
     return unsafe_source
 
 
@@ -211,18 +199,10 @@ def test_browser_requests_only_local_files(hostile_page):
 @pytest.mark.parametrize(
     "url", [JS_URL, "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", "//evil.example/x.js"]
 )
-def test_unsafe_url_schemes_are_refused_by_the_cli(tmp_path, data_copy, url):
-    from helpers import edit_csv
-
+def test_unsafe_url_schemes_are_refused_by_the_cli(tmp_path, data_copy, url, run_cli):
     line = edit_csv(data_copy / "sources.csv", ("source_id", "bbc-2022-12-20-zelensky-visits-bakhmut"), "url", url)
     out = tmp_path / "out"
-    run = subprocess.run(
-        [sys.executable, "-m", "bakhmut_report", "render", "--data", str(data_copy), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-        timeout=120,
-    )
+    run = run_cli("render", "--data", data_copy, "--out", out, timeout=120)
     assert run.returncode == 2, run.stderr
     assert (
         f"data/sources.csv:{line}: column 'url', value {url!r}: must be an http:// or https:// address "
