@@ -43,8 +43,15 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 REAL_DATA = PROJECT / "data"
 
-REAL_SETTLEMENTS = 27
-REAL_EVENTS = 84
+
+def _rows_in(name: str) -> int:
+    """Records in a real data file (the synthetic counts scale from them)."""
+    with (REAL_DATA / name).open(encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+REAL_SETTLEMENTS = _rows_in("settlements.csv")
+REAL_EVENTS = _rows_in("events.csv")
 SETTLEMENT_EXPONENT = math.log(20) / math.log(100)  # 100x events -> 20x settlements
 EVENTS_PER_SOURCE = 8
 CONTROL_SHARE = 0.6
@@ -187,6 +194,7 @@ def generate(out_dir: Path | str, factor: float = 10, seed: int = 0, data_dir: P
                 "title": f"Synthetic report {i + 1}",
                 "url": f"https://example.org/bench/{seed}/{i + 1}",
                 "date_published": f"{y:04d}-{m:02d}-{day:02d}",
+                "source_type": "publisher",
                 "note": "Synthetic row for the scale benchmark.",
             }
         )
@@ -209,6 +217,7 @@ def generate(out_dir: Path | str, factor: float = 10, seed: int = 0, data_dir: P
         oblast = min(
             OBLAST_CENTRES, key=lambda o: (OBLAST_CENTRES[o][0] - lat) ** 2 + (OBLAST_CENTRES[o][1] - lon) ** 2
         )
+        cited = cite()
         settlements.append(
             {
                 "settlement_id": f"syn-{i + 1:04d}-{_slug(name)}",
@@ -217,10 +226,13 @@ def generate(out_dir: Path | str, factor: float = 10, seed: int = 0, data_dir: P
                 "lat": f"{lat:.4f}",
                 "lon": f"{lon:.4f}",
                 "oblast": oblast,
+                "coordinates_source": cited.split(";")[0],
                 "population": str(int(rng.lognormvariate(7.5, 1.6))),
+                "population_year": "2022",
+                "population_source": cited.split(";")[0],
                 "population_note": "synthetic",
                 "holder_at_start": "RU" if rng.random() < 0.2 else "UA",
-                "sources": cite(),
+                "sources": cited,
                 "note": "Synthetic settlement for the scale benchmark.",
             }
         )
@@ -278,6 +290,7 @@ def generate(out_dir: Path | str, factor: float = 10, seed: int = 0, data_dir: P
                             statement_by=STATEMENT_BY[after],
                             side=after,
                             title=f"{after} claims {s['name']} (synthetic)",
+                            provenance="Synthetic; not contested: no fighting inside recorded.",
                         )
                     )
                 n_conf = rng.choices((0, 1, 2), weights=(15, 60, 25))[0]
@@ -296,7 +309,7 @@ def generate(out_dir: Path | str, factor: float = 10, seed: int = 0, data_dir: P
                         )
                     )
                 if n_conf == 0:
-                    rows[-1]["note"] = "Synthetic: this change was never confirmed."
+                    rows[-1]["provenance"] = "Synthetic: this change was never confirmed; not contested."
                 chain.append(rows)
                 holder = after
             chains.append(chain)

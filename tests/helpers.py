@@ -19,6 +19,7 @@ __all__ = [
     "format_csv",
     "parse_csv",
     "read_csv",
+    "remove_events",
     "remove_rows",
     "write_csv",
 ]
@@ -63,3 +64,17 @@ def remove_rows(path: Path, predicate: Callable[[dict[str, str]], bool]) -> None
     rows = read_csv(path)
     header = rows[0]
     write_csv(path, [header] + [r for r in rows[1:] if not predicate(dict(zip(header, r, strict=True)))])
+
+
+def remove_events(data_dir: Path, predicate: Callable[[dict[str, str]], bool]) -> None:
+    """Drop events and every reference to them (article blocks, disputes), so the copy stays loadable."""
+    events = read_csv(data_dir / "events.csv")
+    header = events[0]
+    gone = {r[0] for r in events[1:] if predicate(dict(zip(header, r, strict=True)))}
+    remove_rows(data_dir / "events.csv", predicate)
+    for name, column in (("article.csv", "events"), ("events.csv", "disputes")):
+        rows = read_csv(data_dir / name)
+        i = rows[0].index(column)
+        for row in rows[1:]:
+            row[i] = ";".join(x for x in row[i].split(";") if x and x not in gone)
+        write_csv(data_dir / name, rows)

@@ -8,7 +8,7 @@ import pytest
 
 from bakhmut_report.model.errors import DataError
 from bakhmut_report.validate import load_valid_dataset
-from helpers import PROJECT, edit_csv, read_csv, remove_rows
+from helpers import PROJECT, edit_csv, read_csv, remove_events
 
 EVENTS, SETTLEMENTS, SOURCES = "events.csv", "settlements.csv", "sources.csv"
 
@@ -20,7 +20,8 @@ def problems_of(data_dir) -> list[str]:
 
 
 def test_shipped_data_passes(dataset):
-    assert len(dataset.settlements) == 27 and len(dataset.events) >= 60 and len(dataset.claims) >= 10
+    assert len(dataset.settlements) >= 70 and len(dataset.events) >= 200 and len(dataset.claims) == 18
+    assert len(dataset.routes) >= 3
 
 
 # (file, row key, column, bad value, expected message after "data/FILE:LINE: ")
@@ -31,7 +32,8 @@ BROKEN = [
         "kind",
         "control_confirmaton",
         "column 'kind', value 'control_confirmaton': not allowed; use one of control_claim, control_confirmation, "
-        "fighting_in_settlement, partial_control_change, battle_start, military_operation, command_decision, "
+        "fighting_in_settlement, fighting_ended, partial_control_change, battle_start, military_operation, "
+        "command_decision, "
         "political_statement, visit, wagner_ammunition_dispute, intelligence_assessment, situation_report, "
         "annexation_claim, force_rotation, mutiny, death, war_start, status_snapshot. "
         "Did you mean 'control_confirmation'?",
@@ -163,10 +165,16 @@ def test_consistency_claim_comes_from_the_gaining_side(data_copy):
 
 def test_claim_quote_must_be_verbatim(data_copy):
     line = edit_csv(data_copy / "article_claims.csv", ("claim_id", "c02"), "quote_nl", "Bakhmut is nog Oekraïens.")
+    edit_csv(data_copy / "article_claims.csv", ("claim_id", "c02"), "quote_en", "Bakhmut is still Ukrainian.")
+    found = problems_of(data_copy)
     assert (
         f"data/article_claims.csv:{line}: column 'quote_nl', value 'Bakhmut is nog Oekraïens.': "
-        "does not occur verbatim in article block s0-p1: copy it exactly"
-    ) in problems_of(data_copy)
+        "does not occur verbatim in the Dutch text of article block s0-p1: copy it exactly"
+    ) in found
+    assert (
+        f"data/article_claims.csv:{line}: column 'quote_en', value 'Bakhmut is still Ukrainian.': "
+        "does not occur verbatim in the English translation of article block s0-p1: copy it exactly"
+    ) in found
 
 
 def test_header_mistake(data_copy):
@@ -174,7 +182,8 @@ def test_header_mistake(data_copy):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("date_published", "published", 1), encoding="utf-8")
     assert (
-        "data/sources.csv:1: header must be source_id,publisher,title,url,date_published,note "
+        "data/sources.csv:1: header must be source_id,publisher,title,url,date_published,source_type,"
+        "original_publisher,original_title,original_url,note "
         "(missing date_published; unexpected published. Did you mean 'date_published'?)"
     ) in problems_of(data_copy)
 
@@ -207,18 +216,131 @@ def test_descriptor_is_a_frictionless_data_package():
 
 
 def test_a_change_without_a_confirmation_needs_a_note(data_copy):
-    """Soledar without its Ukrainian acknowledgement and without notes: the rule asks why."""
-    remove_rows(
-        data_copy / EVENTS, lambda r: r["change_id"] == "soledar-2023-01" and r["kind"] == "control_confirmation"
-    )
+    """Soledar without its Ukrainian acknowledgement and without provenance notes: the rule asks why."""
+    remove_events(data_copy, lambda r: r["change_id"] == "soledar-2023-01" and r["kind"] == "control_confirmation")
     claims = [r for r in read_csv(data_copy / EVENTS) if "soledar-2023-01" in r]
-    for row in claims:
-        edit_csv(data_copy / EVENTS, ("event_id", row[0]), "note", "")
-    first_line = edit_csv(data_copy / EVENTS, ("event_id", claims[0][0]), "note", "")
+    lines = [edit_csv(data_copy / EVENTS, ("event_id", row[0]), "provenance", "") for row in claims]
     assert (
-        f"data/events.csv:{first_line}: column 'note', value '': change soledar-2023-01 has no confirmation: "
-        "record it, or say in the note why it is missing"
+        f"data/events.csv:{min(lines)}: column 'provenance', value '': change soledar-2023-01 has no confirmation: "
+        "record it, or say in the provenance why it is missing"
     ) in problems_of(data_copy)
+
+
+COPY = "afp-via-ksaplayers-2024-06-29-moscow-claims-village-toretsk"  # a copy (source_type copy) in sources.csv
+SOLEDAR_FIGHTING = "ev-2023-01-07-fighting-inside-soledar"
+
+
+def test_a_copy_must_name_its_original(data_copy):
+    line = edit_csv(data_copy / SOURCES, ("source_id", COPY), "original_url", "")
+    assert (
+        f"data/sources.csv:{line}: column 'original_url', value '': is required for a copy: name the page it copies "
+        "(publisher, title, URL)"
+    ) in problems_of(data_copy)
+
+
+def test_no_row_rests_on_copies_alone(data_copy):
+    line = edit_csv(data_copy / EVENTS, ("event_id", "ev-2022-03-11-ru-claims-volnovakha"), "sources", COPY)
+    assert (
+        f"data/events.csv:{line}: column 'sources', value '{COPY}': cites only copies of other pages: add the "
+        "original publisher's page (or another source that is not a copy) to sources.csv and cite it"
+    ) in problems_of(data_copy)
+
+
+def test_one_change_is_never_recorded_twice(data_copy):
+    line = edit_csv(
+        data_copy / EVENTS, ("event_id", "ev-2023-01-25-ua-confirms-soledar-withdrawal"), "change_id", "soledar-2023-02"
+    )
+    found = problems_of(data_copy)
+    assert any(
+        p.startswith(
+            f"data/events.csv:{line}: column 'change_id', value 'soledar-2023-02': repeats change "
+            "soledar-2023-01 (UA -> RU, line "
+        )
+        for p in found
+    ), found
+
+
+def test_a_fighting_spell_must_end(data_copy):
+    line = edit_csv(data_copy / EVENTS, ("event_id", SOLEDAR_FIGHTING), "settlements", "kramatorsk")
+    assert (
+        f"data/events.csv:{line}: column 'kind', value 'fighting_in_settlement': fighting inside Kramatorsk (from "
+        "2023-01-07, last reported 2023-01-07) never ends: record the change of control, a fighting_ended event with "
+        "its source, or a report that it still goes on after 2024-08-03"
+    ) in problems_of(data_copy)
+
+
+def test_a_change_soon_after_fighting_is_contested_or_says_why_not(data_copy):
+    edit_csv(data_copy / EVENTS, ("event_id", SOLEDAR_FIGHTING), "kind", "military_operation")
+    claim = next(r for r in read_csv(data_copy / EVENTS) if r[0] == "ev-2023-01-10-wagner-claims-soledar")
+    line = edit_csv(data_copy / EVENTS, ("event_id", claim[0]), "provenance", "Ukraine denied.")
+    found = problems_of(data_copy)
+    assert any(
+        p.startswith(
+            f"data/events.csv:{line}: column 'provenance', value 'Ukraine denied.': change soledar-2023-01 "
+            "follows fighting reported on 2023-01-07"
+        )
+        for p in found
+    ), found
+    edit_csv(data_copy / EVENTS, ("event_id", claim[0]), "provenance", "Not contested: the fighting was outside.")
+    assert not any("follows fighting reported" in p for p in problems_of_or_none(data_copy))
+
+
+def problems_of_or_none(data_dir) -> list[str]:
+    try:
+        load_valid_dataset(data_dir)
+    except DataError as err:
+        return [str(p) for p in err.problems]
+    return []
+
+
+def test_an_article_block_is_about_the_month_of_its_events(data_copy):
+    line = edit_csv(data_copy / "article.csv", ("block_id", "s2-p1"), "month", "2022-08")
+    assert (
+        f"data/article.csv:{line}: column 'month', value '2022-08': is not the month of any event the block mentions "
+        "(2022-07)"
+    ) in problems_of(data_copy)
+
+
+@pytest.mark.parametrize(
+    "name, key, column, value, message",
+    [
+        (
+            "routes.csv",
+            ("route_id", "m03-bakhmut-sloviansk"),
+            "waypoints",
+            "bakhmut",
+            "column 'waypoints', value 'bakhmut': a road connects at least two settlements",
+        ),
+        (
+            SETTLEMENTS,
+            ("settlement_id", "bakhmut"),
+            "coordinates_source",
+            "no-such-source",
+            "column 'coordinates_source', value 'no-such-source': must be geonames:<geonameid> or a source_id in "
+            "data/sources.csv",
+        ),
+        (
+            EVENTS,
+            ("event_id", "ev-2023-03-08-rferl-two-roads-bakhmut"),
+            "disputes",
+            "ev-2023-03-03-prigozhin-nope",
+            "column 'disputes', value 'ev-2023-03-03-prigozhin-nope': no such event_id in data/events.csv. "
+            "Did you mean 'ev-2023-08-23-prigozhin-killed'?",
+        ),
+    ],
+)
+def test_new_tables_and_columns_are_checked(data_copy, name, key, column, value, message):
+    line = edit_csv(data_copy / name, key, column, value)
+    assert f"data/{name}:{line}: {message}" in problems_of(data_copy)
+
+
+def test_a_new_rule_exits_2_from_the_cli_naming_file_line_and_column(data_copy, run_cli):
+    line = edit_csv(data_copy / EVENTS, ("event_id", SOLEDAR_FIGHTING), "settlements", "kramatorsk")
+    run = run_cli("check", "--data", data_copy)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert f"data/events.csv:{line}: column 'kind', value 'fighting_in_settlement': fighting inside Kramatorsk" in (
+        run.stderr
+    )
 
 
 def test_data_dictionary_is_generated_from_the_descriptor():

@@ -34,7 +34,7 @@ def test_same_seed_gives_identical_files(ten_x, tmp_path):
 def test_ten_x_passes_validation(ten_x):
     out, counts = ten_x
     dataset = load_valid_dataset(out)  # schema, keys and consistency rules: raises DataError on any problem
-    assert len(dataset.events) == counts["events"] == 840
+    assert len(dataset.events) == counts["events"] == 10 * synthetic.REAL_EVENTS
     assert len(dataset.settlements) == counts["settlements"] == synthetic.settlement_count(10)
     assert len(dataset.sources) == counts["sources"]
     assert counts["changes"] > 0 and counts["added_control_rows"] > 0

@@ -22,7 +22,16 @@ from ..model.changes import ControlChange, effective_changes
 from ..model.dataset import Dataset
 from ..model.geo import distance_km
 from ..model.records import Claim, Event, Settlement
-from ..model.vocabulary import CONTRADICTED, NOT_CHECKABLE, SUPPORTED, Basis, CheckName, VerdictKind
+from ..model.vocabulary import (
+    CONTRADICTED,
+    DISPUTED,
+    NOT_CHECKABLE,
+    PARTLY_SUPPORTED,
+    SUPPORTED,
+    Basis,
+    CheckName,
+    VerdictKind,
+)
 from .control import Step, state_on, timelines
 
 RECENT_DAYS = 45  # "recently", "last week", "this week": within this many days before the article's month ends
@@ -38,6 +47,10 @@ class Verdict:
     message: str
     args: dict[str, Any] = field(default_factory=dict)
     events: tuple[str, ...] = ()
+    parameters: tuple[str, ...] = ()  # the report parameters (thresholds) the verdict depends on
+    no_evidence: str | None = None  # message id saying why no event is cited, when none is
+    parameters: tuple[str, ...] = ()  # the report parameters (thresholds) the verdict depends on
+    no_evidence: str | None = None  # message id: why no event is cited, when none is
 
 
 @dataclass
@@ -148,6 +161,8 @@ def check_last_big_cities(ctx: Context, claim: Claim) -> Verdict:
         SUPPORTED if held == expected else CONTRADICTED,
         "last_big_cities.held",
         {"oblast": oblast, "population": threshold, "places": sorted(held)},
+        parameters=("big_city_population",),
+        no_evidence="evidence.holders_and_populations",
     )
 
 
@@ -176,6 +191,7 @@ def check_artillery_reach_after_fall(ctx: Context, claim: Claim) -> Verdict:
         "artillery_reach_after_fall.gaps",
         {"gaps": gaps, "range": range_km, "advance": advance},
         tuple(ctx.causes([fall])),
+        parameters=("artillery_range_km",),
     )
 
 
@@ -204,49 +220,73 @@ class Window:
     captures: list[ControlChange]
 
 
-def _window(ctx: Context, claim: Claim) -> Window | Verdict:
+def _window(ctx: Context, claim: Claim, side: str) -> Window | Verdict:
+    """Captures by ``side`` of places of victory size between the Russian captures of ``after`` and ``before``."""
     first, second = ctx.first_capture(claim.arguments["after"]), ctx.first_capture(claim.arguments["before"])
     if not first or not second:
         return Verdict(claim, CONTRADICTED, "window.missing_capture")
     start, end = ctx.effective(first), ctx.effective(second)
-    inside = [
-        c
-        for c in ctx.captures(claim.arguments["side"], ctx.params["victory_population"])
-        if start < ctx.effective(c) < end
-    ]
+    inside = [c for c in ctx.captures(side, ctx.params["victory_population"]) if start < ctx.effective(c) < end]
     return Window(start, end, (first, second), inside)
 
 
 def check_no_victories_between(ctx: Context, claim: Claim) -> Verdict:
-    """``side`` won no place of victory size between two Russian captures."""
-    window = _window(ctx, claim)
+    """``side`` won no place of victory size between two Russian captures.
+
+    Captures smaller than the place that ends the window (the article's own "small victory",
+    Soledar) make the claim partly supported: the gist holds, the letter does not.
+    """
+    side = claim.arguments["side"]
+    window = _window(ctx, claim, side)
     if isinstance(window, Verdict):
         return window
+    closing = ctx.settlement(window.edges[1].settlement_id)
+    places = [ctx.settlement(c.settlement_id) for c in window.captures]
     args = {
-        "side": claim.arguments["side"],
+        "side": side,
         "population": ctx.params["victory_population"],
         "start": window.start,
         "end": window.end,
-        "places": [ctx.settlement(c.settlement_id).name for c in window.captures],
+        "places": [{"name": s.name, "population": s.population} for s in places],
+        "closing": closing.name,
+        "closing_population": closing.population,
     }
-    if window.captures:
-        return Verdict(claim, CONTRADICTED, "no_victories_between.captures", args, tuple(ctx.causes(window.captures)))
-    return Verdict(claim, SUPPORTED, "no_victories_between.none", args, tuple(ctx.causes(window.edges)))
+    parameters = ("victory_population",)
+    if not window.captures:
+        return Verdict(claim, SUPPORTED, "no_victories_between.none", args, tuple(ctx.causes(window.edges)), parameters)
+    smaller = all(s.population < closing.population for s in places)
+    return Verdict(
+        claim,
+        PARTLY_SUPPORTED if smaller else CONTRADICTED,
+        "no_victories_between.smaller" if smaller else "no_victories_between.captures",
+        args,
+        tuple(ctx.causes(window.captures)),
+        parameters,
+    )
 
 
 def check_victories_between(ctx: Context, claim: Claim) -> Verdict:
-    """``side`` won at least one place between the two Russian captures."""
-    window = _window(ctx, claim)
+    """``side`` won at least one place between the two Russian captures; with ``only``, and nobody else did."""
+    side = claim.arguments["side"]
+    window = _window(ctx, claim, side)
     if isinstance(window, Verdict):
         return window
     places = [ctx.settlement(c.settlement_id).name for c in window.captures]
-    return Verdict(
-        claim,
-        SUPPORTED if window.captures else CONTRADICTED,
-        "victories_between.recaptures",
-        {"places": places},
-        tuple(ctx.causes(window.captures)),
-    )
+    other = _window(ctx, claim, "RU" if side == "UA" else "UA")
+    rivals = other.captures if isinstance(other, Window) and claim.arguments.get("only") else []
+    args = {
+        "side": side,
+        "places": places,
+        "rival_places": [ctx.settlement(c.settlement_id).name for c in rivals],
+        "population": ctx.params["victory_population"],
+    }
+    events = tuple(ctx.causes(window.captures + rivals))
+    parameters = ("victory_population",)
+    if not window.captures:
+        return Verdict(claim, CONTRADICTED, "victories_between.recaptures", args, events, parameters)
+    if rivals:
+        return Verdict(claim, PARTLY_SUPPORTED, "victories_between.not_only", args, events, parameters)
+    return Verdict(claim, SUPPORTED, "victories_between.recaptures", args, events, parameters)
 
 
 def compass_sector(centre: Settlement, other: Settlement) -> str:
@@ -263,33 +303,54 @@ def check_surrounded_sides(ctx: Context, claim: Claim) -> Verdict:
     radius, sides = float(claim.arguments["radius_km"]), int(claim.arguments["sides"])
     centre = ctx.settlement(sid)
     sectors: dict[str, list[str]] = {}
+    causes: list[str] = []
     for s in ctx.dataset.settlements.values():
-        if s.settlement_id == sid or ctx.step(s.settlement_id, ctx.article_end).holder == "UA":
+        step = ctx.step(s.settlement_id, ctx.article_end)
+        if s.settlement_id == sid or step.holder == "UA":
             continue
         if distance_km(centre.lat, centre.lon, s.lat, s.lon) <= radius:
             sectors.setdefault(compass_sector(centre, s), []).append(s.name)
+            if step.event is not None:
+                causes.append(step.event.event_id)
     by_sector = {k: sorted(sectors[k]) for k in SECTORS if k in sectors}
     return Verdict(
         claim,
         SUPPORTED if len(sectors) >= sides else CONTRADICTED,
         "surrounded_sides.sectors",
         {"radius": radius, "sectors": by_sector},
+        tuple(sorted(causes)),
+        no_evidence="evidence.holders_from_start",
     )
 
 
 def check_reported(ctx: Context, claim: Claim) -> Verdict:
-    """A statement the article reports: is it in the data, recently, by that speaker?"""
+    """A statement the article reports: is it in the data, recently, by that speaker? Is it disputed?"""
     args = claim.arguments
     found = ctx.recent(args["kind"], args.get("by", ""), args.get("settlement", ""), int(args.get("days", RECENT_DAYS)))
     weekday = args.get("weekday")
     if weekday:
         found = [e for e in found if e.date.strftime("%A") == weekday]
     if not found:
-        return Verdict(claim, CONTRADICTED, "reported.none")
+        return Verdict(claim, CONTRADICTED, "reported.none", no_evidence="evidence.not_recorded")
     first = found[0]
-    return Verdict(
-        claim, SUPPORTED, "reported.recorded", {"event": first, "date": first.date}, tuple(e.event_id for e in found)
-    )
+    counter = [e for f in found for e in ctx.dataset.disputed_by.get(f.event_id, [])]
+    evidence = tuple(dict.fromkeys(e.event_id for e in found + counter))
+    if counter:
+        return Verdict(
+            claim,
+            DISPUTED,
+            "reported.disputed",
+            {
+                "event": first,
+                "date": first.date,
+                "by": first.statement_by or "",
+                "counter": counter[0],
+                "counter_date": counter[0].date,
+                "counter_by": counter[0].statement_by or "",
+            },
+            evidence,
+        )
+    return Verdict(claim, SUPPORTED, "reported.recorded", {"event": first, "date": first.date}, evidence)
 
 
 def check_not_checkable(ctx: Context, claim: Claim) -> Verdict:
@@ -298,6 +359,7 @@ def check_not_checkable(ctx: Context, claim: Claim) -> Verdict:
         NOT_CHECKABLE,
         "not_checkable.why",
         {"why_en": claim.arguments.get("why_en", ""), "why_nl": claim.arguments.get("why_nl", "")},
+        no_evidence="not_checkable.why",
     )
 
 

@@ -6,7 +6,8 @@ The rule (stated in the report and the README):
 * A change of control takes effect on its first statement (``basis="claimed"``)
   or its first confirmation (``basis="confirmed"``; see ``model.changes``).
 * A ``fighting_in_settlement`` event makes the settlement ``contested`` from its
-  date until the next change of control takes effect.
+  date until the next change of control takes effect, or a ``fighting_ended``
+  event says the fighting inside ended without one.
 * A month's holder is the holder at the end of the month's last day.
 """
 
@@ -20,7 +21,7 @@ from ..model.calendar import month_end, month_of, months_between
 from ..model.changes import ControlChange, control_changes
 from ..model.dataset import Dataset
 from ..model.records import Event
-from ..model.vocabulary import FIGHTING_STARTS, WAR_START, WINDOW_END, Basis, Holder, MapState
+from ..model.vocabulary import FIGHTING_ENDS, FIGHTING_STARTS, WAR_START, WINDOW_END, Basis, Holder, MapState
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,11 @@ def timelines(dataset: Dataset, basis: Basis) -> dict[str, list[Step]]:
     happenings: dict[str, list[tuple[dt.date, int, str, Event | ControlChange]]] = {
         sid: [] for sid in dataset.settlements
     }
+    order = {FIGHTING_STARTS: 0, FIGHTING_ENDS: 2}  # on one day: fighting starts, the holder changes, fighting ends
     for event in dataset.events:
-        if event.kind == FIGHTING_STARTS:
+        if event.kind in order:
             for sid in event.settlements:
-                happenings[sid].append((event.date, 0, event.event_id, event))
+                happenings[sid].append((event.date, order[event.kind], event.event_id, event))
     for change in control_changes(dataset):
         day = change.takes_effect(basis)
         if day is not None and change.settlement_id in happenings:
@@ -55,8 +57,10 @@ def timelines(dataset: Dataset, basis: Basis) -> dict[str, list[Step]]:
             if isinstance(what, ControlChange):
                 controller = "RU" if what.holder_after == "RU" else "UA"
                 steps.append(Step(day, controller, controller, what.cause(basis)))
-            else:
+            elif what.kind == FIGHTING_STARTS:
                 steps.append(Step(day, "contested", controller, what))
+            elif steps[-1].holder == "contested":  # fighting ended without a change of control
+                steps.append(Step(day, controller, controller, what))
         result[sid] = steps
     return result
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model.dataset import Dataset
 from ..model.paths import DATA_DIR
-from ..model.records import ArticleBlock, Claim, Event, RangePreset, Settlement, Source
+from ..model.records import ArticleBlock, Claim, Event, RangePreset, Route, Settlement, Source
 from .package import Row, load_tables
 
 
@@ -27,7 +27,16 @@ def _record(cls: Any, row: Row) -> Any:
 
 def _claim(row: Row) -> Claim:
     arguments = dict(item.split("=", 1) if "=" in item else (item, "") for item in row["arguments"] or [])
-    return Claim(row["claim_id"], row["block_id"], row["quote_nl"], row["claim_en"], row["check"], arguments, row.line)
+    return Claim(
+        row["claim_id"],
+        row["block_id"],
+        row["quote_nl"],
+        row["quote_en"],
+        row["claim_en"],
+        row["check"],
+        arguments,
+        row.line,
+    )
 
 
 def data_version(data_dir: Path) -> str:
@@ -53,4 +62,5 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
         article=sorted((_record(ArticleBlock, r) for r in tables["article"].rows), key=lambda b: b.position),
         claims=[_claim(r) for r in tables["article_claims"].rows],
         presets=[_record(RangePreset, r) for r in tables["range_presets"].rows],
+        routes=[_record(Route, r) for r in tables["routes"].rows],
     )

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import ParameterError, did_you_mean
-from .records import ArticleBlock, Claim, Event, RangePreset, Settlement, Source
+from .records import ArticleBlock, Claim, Event, RangePreset, Route, Settlement, Source
 
 
 @dataclass(eq=False)  # compared and hashed by identity (derivations are cached per dataset)
@@ -26,12 +26,26 @@ class Dataset:
     article: list[ArticleBlock]
     claims: list[Claim]  # in claim_id order
     presets: list[RangePreset]
+    routes: list[Route]
 
     @property
     def article_month(self) -> str:
         """The article's month (YYYY-MM), from the data package."""
         article = next(r for r in self.descriptor["resources"] if r["name"] == "article")
         return str(article["x-article"]["date"])
+
+    @cached_property
+    def event_index(self) -> dict[str, Event]:
+        return {e.event_id: e for e in self.events}
+
+    @cached_property
+    def disputed_by(self) -> dict[str, list[Event]]:
+        """Event id -> the recorded events that contradict its statement."""
+        found: dict[str, list[Event]] = {}
+        for event in self.events:
+            for target in event.disputes:
+                found.setdefault(target, []).append(event)
+        return found
 
     @cached_property
     def last_event_date(self) -> dt.date:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .vocabulary import CONTROL_KINDS, CheckName, Language, in_language
+from .vocabulary import CONTROL_KINDS, CheckName, Language, SourceType, in_language
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,21 @@ class Source:
     title: str
     url: str
     date_published: str | None
+    source_type: SourceType
+    original_publisher: str | None
+    original_title: str | None
+    original_url: str | None
     note: str | None
     line: int
+
+    @property
+    def is_copy(self) -> bool:
+        return self.source_type == "copy"
+
+    @property
+    def origin(self) -> str:
+        """Who published the original: the agency of a wire story, the page a copy copies, else the publisher."""
+        return self.original_publisher or self.publisher
 
 
 @dataclass(frozen=True)
@@ -31,8 +44,11 @@ class Settlement:
     name_variants: tuple[str, ...]
     lat: float
     lon: float
+    coordinates_source: str
     oblast: str
     population: int
+    population_year: int | None
+    population_source: str
     population_note: str | None
     holder_at_start: str
     sources: tuple[str, ...]
@@ -59,8 +75,11 @@ class Event:
     side: str | None
     title_en: str
     title_nl: str
+    note_en: str | None
+    note_nl: str | None
     sources: tuple[str, ...]
-    note: str | None
+    disputes: tuple[str, ...]
+    provenance: str | None
     line: int
 
     @property
@@ -74,6 +93,10 @@ class Event:
     def title(self, language: Language) -> str:
         return in_language(self, "title", language)
 
+    def note(self, language: Language) -> str | None:
+        """The note for readers, or None (maintainers' provenance stays out of the page)."""
+        return getattr(self, f"note_{language}") or None
+
 
 @dataclass(frozen=True)
 class ArticleBlock:
@@ -84,6 +107,9 @@ class ArticleBlock:
     text_nl: str
     text_en: str
     video_duration: str | None
+    month: str
+    events: tuple[str, ...]
+    line: int
 
     def text(self, language: Language) -> str:
         return in_language(self, "text", language)
@@ -112,7 +138,27 @@ class Claim:
     claim_id: str
     block_id: str
     quote_nl: str
+    quote_en: str
     claim_en: str
     check: CheckName
     arguments: dict[str, str]
     line: int
+
+    def quote(self, language: Language) -> str:
+        return in_language(self, "quote", language)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A supply road, drawn as a schematic line through the settlements it connects."""
+
+    route_id: str
+    name_en: str
+    name_nl: str
+    waypoints: tuple[str, ...]
+    sources: tuple[str, ...]
+    note: str | None
+    line: int
+
+    def name(self, language: Language) -> str:
+        return in_language(self, "name", language)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, get_args
 
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
@@ -40,7 +40,7 @@ WAR_START = dt.date(2022, 2, 24)
 WINDOW_END = dt.date(2024, 12, 31)
 DATA_WINDOW = (WAR_START.strftime("%Y-%m"), WINDOW_END.strftime("%Y-%m"))
 
-TableName = Literal["sources", "settlements", "events", "article", "article_claims", "range_presets"]
+TableName = Literal["sources", "settlements", "events", "article", "article_claims", "range_presets", "routes"]
 TABLES: tuple[TableName, ...] = get_args(TableName)
 GEOMETRY_RESOURCE = "geometry"
 

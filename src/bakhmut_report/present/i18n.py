@@ -46,6 +46,8 @@ class _MessageFormatter(string.Formatter):
             return ", ".join(value) or "-"
         if format_spec == "names":
             return ", ".join(value)
+        if format_spec == "sized":  # places with their populations: "Berestove (1.278), Opytne (1.983)"
+            return ", ".join(f"{p['name']} ({t.number(p['population'])})" for p in value) or "-"
         if format_spec == "title":
             return value.title(t.language) if isinstance(value, Event) else str(value)
         if format_spec == "gaps":

@@ -78,7 +78,7 @@ class Report:
 
     def article(self) -> Block:
         """The article with each factual claim's verdict beside its paragraph."""
-        notes = sections.claim_notes(self.verdicts, self.t)
+        notes = sections.claim_notes(self.verdicts, self.t, self.params)
         counts = {k: sum(v.verdict == k for v in self.verdicts) for k in VERDICT_KINDS}
         shown = {k: n for k, n in counts.items() if n}
         return Block(

@@ -35,12 +35,20 @@ def article(dataset: Dataset, t: Texts, annotations: dict[str, Markup] | None = 
     return render("article.html.j2", t=t, sections=dataset.sections(), annotations=annotations or {})
 
 
-def claim_notes(verdicts: list[Verdict], t: Texts) -> dict[str, Markup]:
-    """Per article block: the claims made there with their verdicts and evidence links."""
+def claim_notes(verdicts: list[Verdict], t: Texts, params: dict) -> dict[str, Markup]:
+    """Per article block: the claims made there with their verdicts, thresholds and evidence links."""
     by_block: dict[str, list[Verdict]] = {}
     for v in verdicts:
         by_block.setdefault(v.claim.block_id, []).append(v)
-    return {block: render("claims.html.j2", t=t, verdicts=vs) for block, vs in by_block.items()}
+
+    def shown_parameter(name: str) -> str:
+        value = params[name]
+        return t.km(value) + " km" if name == "artillery_range_km" else t.number(value)
+
+    return {
+        block: render("claims.html.j2", t=t, verdicts=vs, shown_parameter=shown_parameter)
+        for block, vs in by_block.items()
+    }
 
 
 def shown_events(events: list[Event], limit: int, keep: frozenset[str] = frozenset()) -> tuple[list[Event], int]:
@@ -147,7 +155,7 @@ def events_table(dataset: Dataset, t: Texts, linked: frozenset[str] = frozenset(
 
 
 def sources_section(dataset: Dataset, t: Texts) -> Markup:
-    ordered = sorted(dataset.sources.values(), key=lambda s: (s.publisher.casefold(), s.source_id))
+    ordered = sorted(dataset.sources.values(), key=lambda s: (s.origin.casefold(), s.source_id))
     return render("sources.html.j2", t=t, sources=ordered[:MAX_SOURCES], total=len(ordered))
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..model.calendar import month_of
 from ..model.changes import control_changes
 from ..model.dataset import Dataset
 from ..model.errors import DataError, Problem
-from ..model.vocabulary import WAR_START, WINDOW_END, CheckName
+from ..model.vocabulary import DATA_WINDOW, FIGHTING_ENDS, FIGHTING_STARTS, WAR_START, WINDOW_END, CheckName
+from .sourcing import check_not_copies_alone, check_origins, check_sources
+from .spells import check_contested_before_change, check_duplicate_changes, check_fighting_spells
 
 SOURCES_FROM = dt.date(1990, 1, 1)  # reference material (e.g. weapon ranges) predates the war
 EVENTS = "data/events.csv"
@@ -25,7 +28,15 @@ def check_consistency(dataset: Dataset) -> None:
     _check_changes(dataset, problems)
     _check_source_dates(dataset, problems)
     _check_claims(dataset, problems)
+    _check_article(dataset, problems)
     _check_presets(dataset, problems)
+    _check_routes(dataset, problems)
+    check_sources(dataset, problems)
+    check_not_copies_alone(dataset, problems)
+    check_origins(dataset, problems)
+    check_duplicate_changes(dataset, problems)
+    check_fighting_spells(dataset, problems)
+    check_contested_before_change(dataset, problems)
     if problems:
         raise DataError(problems)
 
@@ -52,7 +63,7 @@ def _check_event_dates(dataset: Dataset, problems: list[Problem]) -> None:
 
 def _check_control_rows(dataset: Dataset, problems: list[Problem]) -> None:
     for e in dataset.events:
-        needs_one = e.is_control or e.kind == "fighting_in_settlement"
+        needs_one = e.is_control or e.kind in (FIGHTING_STARTS, FIGHTING_ENDS)
         if needs_one and len(e.settlements) != 1:
             problems.append(
                 Problem(
@@ -171,15 +182,15 @@ def _check_changes(dataset: Dataset, problems: list[Problem]) -> None:
                         f"differs from the settlement of change {change.change_id}",
                     )
                 )
-        if not (change.claims and change.confirmations) and not any(e.note for e in events):
+        if not (change.claims and change.confirmations) and not any(e.provenance for e in events):
             missing = "confirmation" if change.claims else "claim"
             problems.append(
                 Problem(
                     EVENTS,
                     events[0].line,
-                    "note",
+                    "provenance",
                     "",
-                    f"change {change.change_id} has no {missing}: record it, or say in the note why it is missing",
+                    f"change {change.change_id} has no {missing}: record it, or say in the provenance why it is missing",
                 )
             )
         by_settlement.setdefault(change.settlement_id, []).append(change)
@@ -273,6 +284,7 @@ ARGUMENT_FORMS = {  # arguments the checks compute with: (pattern, what to write
     "side": (r"UA|RU", "UA or RU"),
     "holder": (r"UA|RU", "UA or RU"),
     "month": (r"\d{4}-(0[1-9]|1[0-2])", "a month YYYY-MM"),
+    "only": (r"true", "true (the claim says only this side won)"),
 }
 
 
@@ -281,16 +293,22 @@ def _check_claims(dataset: Dataset, problems: list[Problem]) -> None:
     blocks = {b.block_id: b for b in dataset.article}
     for claim in dataset.claims:
         block = blocks.get(claim.block_id)
-        if block and claim.quote_nl not in block.text_nl:
-            problems.append(
-                Problem(
-                    claims_file,
-                    claim.line,
-                    "quote_nl",
-                    claim.quote_nl,
-                    f"does not occur verbatim in article block {claim.block_id}: copy it exactly",
+        for column, text in (
+            ("quote_nl", block.text_nl if block else ""),
+            ("quote_en", block.text_en if block else ""),
+        ):
+            quote = getattr(claim, column)
+            if block and quote not in text:
+                language = "Dutch text" if column == "quote_nl" else "English translation"
+                problems.append(
+                    Problem(
+                        claims_file,
+                        claim.line,
+                        column,
+                        quote,
+                        f"does not occur verbatim in the {language} of article block {claim.block_id}: copy it exactly",
+                    )
                 )
-            )
         missing = CLAIM_ARGUMENTS[claim.check] - set(claim.arguments)
         if missing:
             problems.append(
@@ -342,5 +360,46 @@ def _check_presets(dataset: Dataset, problems: list[Problem]) -> None:
                     "km",
                     f"{preset.km:g}",
                     f"must lie between low_km ({preset.low_km:g}) and high_km ({preset.high_km:g})",
+                )
+            )
+
+
+def _check_article(dataset: Dataset, problems: list[Problem]) -> None:
+    """A block's month lies in the data window and is the article's month or that of an event it mentions."""
+    for block in dataset.article:
+        line = block.line
+        if not DATA_WINDOW[0] <= block.month <= DATA_WINDOW[1]:
+            problems.append(
+                Problem(
+                    "data/article.csv",
+                    line,
+                    "month",
+                    block.month,
+                    f"outside the data window {DATA_WINDOW[0]}..{DATA_WINDOW[1]}",
+                )
+            )
+        months = {month_of(dataset.event_index[e].date) for e in block.events if e in dataset.event_index}
+        if months and block.month not in months | {dataset.article_month}:
+            problems.append(
+                Problem(
+                    "data/article.csv",
+                    line,
+                    "month",
+                    block.month,
+                    f"is not the month of any event the block mentions ({', '.join(sorted(months))})",
+                )
+            )
+
+
+def _check_routes(dataset: Dataset, problems: list[Problem]) -> None:
+    for route in dataset.routes:
+        if len(route.waypoints) < 2:
+            problems.append(
+                Problem(
+                    "data/routes.csv",
+                    route.line,
+                    "waypoints",
+                    ";".join(route.waypoints),
+                    "a road connects at least two settlements",
                 )
             )
