@@ -49,8 +49,6 @@ class Verdict:
     events: tuple[str, ...] = ()
     parameters: tuple[str, ...] = ()  # the report parameters (thresholds) the verdict depends on
     no_evidence: str | None = None  # message id saying why no event is cited, when none is
-    parameters: tuple[str, ...] = ()  # the report parameters (thresholds) the verdict depends on
-    no_evidence: str | None = None  # message id: why no event is cited, when none is
 
 
 @dataclass

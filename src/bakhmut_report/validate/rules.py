@@ -190,7 +190,8 @@ def _check_changes(dataset: Dataset, problems: list[Problem]) -> None:
                     events[0].line,
                     "provenance",
                     "",
-                    f"change {change.change_id} has no {missing}: record it, or say in the provenance why it is missing",
+                    f"change {change.change_id} has no {missing}: record it, or say in the provenance why it is "
+                    "missing",
                 )
             )
         by_settlement.setdefault(change.settlement_id, []).append(change)
