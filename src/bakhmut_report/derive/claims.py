@@ -219,12 +219,18 @@ class Window:
 
 
 def _window(ctx: Context, claim: Claim, side: str) -> Window | Verdict:
-    """Captures by ``side`` of places of victory size between the Russian captures of ``after`` and ``before``."""
+    """Captures by ``side`` of places of victory size between the Russian captures of ``after`` and ``before``.
+
+    A victory is dated by its announcement (the change's first claim or confirmation: the day it was
+    celebrated) and counts if it shows on the map's basis; a capture announced before the window and
+    confirmed inside it is not a victory of that period.
+    """
     first, second = ctx.first_capture(claim.arguments["after"]), ctx.first_capture(claim.arguments["before"])
     if not first or not second:
         return Verdict(claim, CONTRADICTED, "window.missing_capture")
-    start, end = ctx.effective(first), ctx.effective(second)
-    inside = [c for c in ctx.captures(side, ctx.params["victory_population"]) if start < ctx.effective(c) < end]
+    start, end = first.first_statement.date, second.first_statement.date
+    inside = [c for c in ctx.captures(side, ctx.params["victory_population"])
+              if start < c.first_statement.date < end]
     return Window(start, end, (first, second), inside)
 
 

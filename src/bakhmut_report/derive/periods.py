@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -35,6 +36,8 @@ class Months:
     start: str
     end: str
     basis: Basis
+    #: the places artillery reach is measured between (the map's theatre); None: every place
+    scope: Callable[[Settlement], bool] | None = None
 
     @cached_property
     def months(self) -> list[str]:
@@ -76,9 +79,14 @@ class Months:
         holders = self.holders(month)
         return {h: [s.name for s in self.settlements if holders[s.settlement_id] == h] for h in MAP_STATES}
 
+    @cached_property
+    def in_scope(self) -> list[Settlement]:
+        return [s for s in self.settlements if self.scope is None or self.scope(s)]
+
     def russian_presence(self, month: str) -> list[Settlement]:
+        """Russian-held or contested places in scope at the end of the month."""
         holders = self.holders(month)
-        return [s for s in self.settlements if holders[s.settlement_id] in ("RU", "contested")]
+        return [s for s in self.in_scope if holders[s.settlement_id] in ("RU", "contested")]
 
     def reach(self, month: str) -> list[Reach]:
         """Every Ukrainian-held place with its nearest Russian-held or contested place, nearest first."""
@@ -96,7 +104,7 @@ class Months:
         if not presence:
             return []
         out = []
-        for s in self.settlements:
+        for s in self.in_scope:
             if holders[s.settlement_id] != "UA":
                 continue
             nearest = min(presence, key=lambda r: (distance_km(s.lat, s.lon, r.lat, r.lon), r.name))
@@ -113,7 +121,7 @@ class Months:
 
         Only the big cities are measured (not every place), so this stays cheap with many settlements.
         """
-        big = [s for s in self.settlements if s.population >= min_population]
+        big = [s for s in self.in_scope if s.population >= min_population]
         first: dict[str, str | None] = {s.settlement_id: None for s in big}
         for month in self.months:
             holders = self.holders(month)

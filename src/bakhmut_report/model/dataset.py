@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import ParameterError, did_you_mean
-from .records import ArticleBlock, Claim, Event, RangePreset, Route, Settlement, Source
+from .records import ArticleBlock, BaseLayer, Claim, Event, RangePreset, Route, Settlement, Source
 
 
 @dataclass(eq=False)  # compared and hashed by identity (derivations are cached per dataset)
@@ -27,6 +27,8 @@ class Dataset:
     claims: list[Claim]  # in claim_id order
     presets: list[RangePreset]
     routes: list[Route]
+    layers: dict[str, BaseLayer]
+    topology: dict  # the base map (TopoJSON), parsed and checked
 
     @property
     def article_month(self) -> str:

@@ -149,6 +149,16 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class BaseLayer:
+    """Lines of a base map layer (rivers, boundaries): (lon, lat) positions, already checked."""
+
+    name: str
+    title: str
+    feature_names: tuple[str, ...]
+    lines: tuple[tuple[tuple[float, float], ...], ...]
+
+
+@dataclass(frozen=True)
 class Route:
     """A supply road, drawn as a schematic line through the settlements it connects."""
 

@@ -72,6 +72,7 @@ class Explorer:
         self.reach = w.HTML(layout=w.Layout(max_height="320px", overflow="auto"))
         self.article = w.HTML(layout=w.Layout(max_height="320px", overflow="auto"))
         self._rebuilds = 0
+        self.map_layout = report.map_layout
         self.figure = self._new_figure(months[start])
         self.slider.observe(lambda change: self.show_month(), "value")
         self.range_km.observe(lambda change: self.show_month(), "value")
@@ -98,9 +99,11 @@ class Explorer:
     def _new_figure(self, month: str):
         import plotly.graph_objects as go
 
-        fig = mapfig.figure(self.months, month, self.report.focus, self.report.t, self.range_km.value)
+        layout = self.map_layout
+        fig = mapfig.figure(self.months, month, layout, self.report.t, self.range_km.value)
+        fig["layout"].update(width=layout.wide.width, height=layout.wide.height, autosize=False)
         figure = go.FigureWidget(data=fig["data"], layout=fig["layout"])
-        figure._config = {**mapfig.PLOTLY_CONFIG, "topojsonURL": topojson_url()}
+        figure._config = {**mapfig.plotly_config(self.report.t), "topojsonURL": topojson_url()}
         figure.observe(self._check_render, "_js2py_traceDeltas")  # each view reports its traces once drawn
         return figure
 
@@ -130,24 +133,25 @@ class Explorer:
         return self.months.months[self.slider.value]
 
     def set_focus(self, name: str) -> None:
-        self.report.focus = self.report.dataset.settlement_named(name)
-        lon_range, lat_range = mapfig.view_ranges(self.report.focus)
+        """A new focus: its marker, its label first, and rings around the places nearest it."""
+        focus = self.report.dataset.settlement_named(name)
+        self.report.focus = focus
+        self.map_layout = mapfig.MapLayout(self.months, focus, mapfig.label_tiers(self.report.dataset, focus))
+        labels = mapfig.labels_trace(self.months, self.map_layout.labels(self.map_layout.wide))
         with self.figure.batch_update():
-            self.figure.layout.geo.lonaxis.range = lon_range
-            self.figure.layout.geo.lataxis.range = lat_range
-            self.figure.data[mapfig.TRACE_FOCUS].lat = [self.report.focus.lat]
-            self.figure.data[mapfig.TRACE_FOCUS].lon = [self.report.focus.lon]
+            self.figure.data[mapfig.TRACES["focus"]].update(lat=[focus.lat], lon=[focus.lon])
+            self.figure.data[mapfig.TRACES["labels"]].update(
+                lat=labels["lat"], lon=labels["lon"], text=labels["text"], textposition=labels["textposition"])
         self.show_month()
 
     def show_month(self) -> None:
         """Restyle only the ring and holder traces, then the three text panes."""
         month, t, focus = self.month, self.report.t, self.report.focus
-        positions = mapfig.label_positions(self.months.settlements, focus)
         ring_lat, ring_lon = mapfig.rings_trace_data(self.months, month, focus, self.range_km.value)
         with self.figure.batch_update():
-            self.figure.data[mapfig.TRACE_RINGS].update(lat=ring_lat, lon=ring_lon)
-            for index, holder in enumerate(mapfig.HOLDER_ORDER, start=1):
-                self.figure.data[index].update(mapfig.holder_trace_data(self.months, month, holder, t, positions))
+            self.figure.data[mapfig.TRACES["rings"]].update(lat=ring_lat, lon=ring_lon)
+            for holder in mapfig.HOLDER_ORDER:
+                self.figure.data[mapfig.TRACES[holder]].update(mapfig.holder_trace_data(self.months, month, holder, t))
         self.month_label.value = render("explorer_month.html.j2", month=t.month(month))
         self.summary.value = render("explorer_summary.html.j2", summary=mapfig.month_summary(self.months, month, t))
         self.events.value = self.events_html(month)

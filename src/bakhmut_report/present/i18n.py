@@ -34,6 +34,8 @@ class _MessageFormatter(string.Formatter):
         t = self.texts
         if format_spec == "date":
             return t.date(value)
+        if format_spec == "month":
+            return t.month(value)
         if format_spec == "int":
             return t.number(value)
         if format_spec == "km":
@@ -82,6 +84,10 @@ class Texts:
     def verdict(self, verdict: str) -> str:
         return self.verdicts[verdict]
 
+    def template(self, message_id: str) -> str:
+        """A message's raw template, for report.js to fill (``{km:g}`` style placeholders)."""
+        return catalogue.MESSAGES[self.language][message_id]
+
     def message(self, message_id: str, args: dict[str, Any]) -> str:
         return self._formatter.vformat(catalogue.MESSAGES[self.language][message_id], (), args)
 
@@ -103,6 +109,11 @@ class Texts:
         """'maart 2023' / 'March 2023' for '2023-03'."""
         year, mon = (int(p) for p in month.split("-"))
         return format_date(dt.date(year, mon, 1), "MMMM y", locale=self.locale)
+
+    def month_short(self, month: str) -> str:
+        """'mrt. 23' / 'Mar 23': the timeline's month names."""
+        year, mon = (int(p) for p in month.split("-"))
+        return format_date(dt.date(year, mon, 1), "MMM yy", locale=self.locale)
 
     def date(self, day: dt.date, precision: str = "day") -> str:
         """'21 mei 2023' / '21 May 2023'; 'mei 2023' for month precision; '~' for approximate days."""

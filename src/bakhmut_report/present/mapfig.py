@@ -1,111 +1,89 @@
 """The month map as a plain plotly figure dict, plus the per-month payload report.js animates.
 
-The figure is built as JSON-ready dicts (no plotly.graph_objects import on the
-render path). Traces: 0 range rings, 1-3 one per holder (UA, RU, contested:
-colour *and* marker shape differ, Okabe-Ito colours), 4 the focus city.
+The figure is built as JSON-ready dicts (no plotly.graph_objects import on the render path). Its traces,
+in drawing order (``TRACES`` names their indices): the oblast boundaries, the Siverskyi Donets, the other
+rivers, the supply roads (schematic straight lines between the places they connect), the scale bar, the
+range rings, one trace per holder (UA, RU, contested: colour *and* marker shape differ) and the focus.
+No front line or shaded area is drawn: no open-licence source of front lines exists for this period, and
+an area interpolated from points would look surveyed when it is not.
 """
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 from ..derive.control import timelines
 from ..derive.periods import RING_CENTRES, Months
 from ..model.calendar import month_end
-from ..model.geo import ring
+from ..model.dataset import Dataset
+from ..model.geo import destination, ring
 from ..model.records import Settlement
 from ..model.vocabulary import WAR_START, MapState
 from .html import plotly_text
 from .i18n import Texts
-from .styles import HOLDER_ORDER, HOLDER_STYLE
+from .labels import FONT_FAMILY, FONT_SIZE, MARKER_RADIUS, Label, place_labels, short_name
+from .styles import BASE_STYLE, HOLDER_ORDER, HOLDER_STYLE
+from .theatre import LABEL_WIDTHS, View, inside_theatre, narrow_view, wide_view
 
-TRACE_RINGS, TRACE_FOCUS = 0, 4
-MAP_HEIGHT = 560
-VIEW_HALF_SPAN = (4.2, 1.55)  # degrees of longitude and latitude either side of the focus
-GEOMETRY_BOX = ((29.0, 43.0), (44.0, 52.0))  # lon, lat covered by data/geo/europe_50m.json
 GEO_ASSET_NAME = "europe_50m"  # what plotly.js looks up for scope=europe, resolution=50
-LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left", "top right", "bottom left")
+TRACE_NAMES = ("oblasts", "donets", "rivers", "routes", "scale", "rings", "UA", "RU", "contested", "focus", "labels")
+TRACES = {name: i for i, name in enumerate(TRACE_NAMES)}
+SCALE_KM = 20
+MANY_EVENTS = 6  # a place with this many recorded events must be named on the map
 
 
-def view_ranges(focus: Settlement) -> tuple[list[float], list[float]]:
-    """Lon and lat ranges around the focus, shifted to stay inside the embedded geometry."""
-    out = []
-    for centre, half, (low, high) in zip((focus.lon, focus.lat), VIEW_HALF_SPAN, GEOMETRY_BOX, strict=True):
-        start = min(max(centre - half, low), high - 2 * half)
-        out.append([round(start, 3), round(start + 2 * half, 3)])
-    return out[0], out[1]
+def article_places(dataset: Dataset) -> frozenset[str]:
+    """Settlements the article names (by name or variant, Dutch or English text)."""
+    text = " ".join(b.text_nl + " " + b.text_en for b in dataset.article)
+    found = set()
+    for s in dataset.settlements.values():
+        if any(f" {n} " in f" {text} ".replace(",", " ").replace(".", " ") for n in (s.name, *s.name_variants)):
+            found.add(s.settlement_id)
+    return frozenset(found)
 
 
-def short_name(settlement: Settlement) -> str:
-    """Map label: the name without its disambiguation, 'Andriivka (Bakhmut Raion)' -> 'Andriivka'."""
-    return settlement.name.split(" (")[0]
+def label_tiers(dataset: Dataset, focus: Settlement) -> dict[str, float]:
+    """Which places must be named on the map, in order: 0 the focus, 1 the places the article names,
+    2 the places the data says most about (at least MANY_EVENTS events; more events first). The rest
+    follow by population."""
+    counts: dict[str, int] = {}
+    for event in dataset.events:
+        for sid in event.settlements:
+            counts[sid] = counts.get(sid, 0) + 1
+    tiers: dict[str, float] = {sid: 2 + 1 / (1 + n) for sid, n in counts.items() if n >= MANY_EVENTS}
+    tiers.update({sid: 1 for sid in article_places(dataset)})
+    tiers[focus.settlement_id] = 0
+    return tiers
 
 
-class _Boxes:
-    """Placed label and marker boxes, bucketed in a coarse grid so overlap tests stay local."""
+@dataclass(eq=False)
+class MapLayout:
+    """The views of the map and their labels, for one dataset and focus (computed once per report)."""
 
-    CELL = 64.0
+    months: Months
+    focus: Settlement
+    tiers: dict[str, float]  # label_tiers()
 
-    def __init__(self):
-        self.cells: dict[tuple[int, int], list[tuple]] = {}
+    @cached_property
+    def wide(self) -> View:
+        return wide_view(self.months.settlements)
 
-    def _keys(self, box):
-        x0, y0, x1, y1 = (int(v // self.CELL) for v in box)
-        return [(i, j) for i in range(x0, x1 + 1) for j in range(y0, y1 + 1)]
+    @cached_property
+    def narrow(self) -> View:
+        return narrow_view(self.wide, self.focus)
 
-    def add(self, box) -> None:
-        for key in self._keys(box):
-            self.cells.setdefault(key, []).append(box)
+    @property
+    def views(self) -> tuple[View, View]:
+        return self.wide, self.narrow
 
-    def free(self, box) -> bool:
-        return not any(
-            box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
-            for key in self._keys(box)
-            for o in self.cells.get(key, ())
-        )
+    def labels(self, view: View) -> dict[str, Label]:
+        return place_labels(view, self.months.settlements, self.tiers)
 
-
-@lru_cache(maxsize=16)
-def _label_positions(settlements: tuple[Settlement, ...], focus: Settlement) -> tuple[tuple[str, str], ...]:
-    lon_range, lat_range = view_ranges(focus)
-    ky = MAP_HEIGHT / (lat_range[1] - lat_range[0])
-    kx = ky * math.cos(math.radians(focus.lat))
-
-    def xy(s: Settlement) -> tuple[float, float]:
-        return (s.lon - lon_range[0]) * kx, (lat_range[1] - s.lat) * ky
-
-    taken = _Boxes()
-    for x, y in map(xy, settlements):
-        taken.add((x - 6, y - 6, x + 6, y + 6))
-    chosen = []
-    for s in sorted(settlements, key=lambda s: (s.settlement_id != focus.settlement_id, -s.population, s.name)):
-        x, y = xy(s)
-        w, h = 6.2 * len(short_name(s)), 13
-        boxes = {
-            "top center": (x - w / 2, y - 8 - h, x + w / 2, y - 8),
-            "bottom center": (x - w / 2, y + 8, x + w / 2, y + 8 + h),
-            "middle right": (x + 8, y - h / 2, x + 8 + w, y + h / 2),
-            "middle left": (x - 8 - w, y - h / 2, x - 8, y + h / 2),
-            "top right": (x + 4, y - 6 - h, x + 4 + w, y - 6),
-            "bottom left": (x - 4 - w, y + 6, x - 4, y + 6 + h),
-        }
-        position = next((p for p in LABEL_POSITIONS if taken.free(boxes[p])), None)
-        if position is None and s.settlement_id == focus.settlement_id:
-            position = "top center"
-        chosen.append((s.settlement_id, position or ""))
-        if position:
-            taken.add(boxes[position])
-    return tuple(chosen)
-
-
-def label_positions(settlements: list[Settlement], focus: Settlement) -> dict[str, str]:
-    """Greedy label placement at the initial zoom, biggest places first.
-
-    A place whose label fits nowhere without overlap gets none ('': its name stays
-    in the hover text); the focus city is always labelled.
-    """
-    return dict(_label_positions(tuple(settlements), focus))
+    @cached_property
+    def outside(self) -> list[Settlement]:
+        """Places of the data outside the theatre: named in a note, left out of the map's range list."""
+        return [s for s in self.months.settlements if not inside_theatre(s)]
 
 
 def _bold(text: str) -> str:
@@ -138,6 +116,7 @@ def month_summary(months: Months, month: str, t: Texts) -> str:
 
 
 def rings_trace_data(months: Months, month: str, focus: Settlement, range_km: float) -> tuple[list, list]:
+    """Circles of ``range_km`` around the Russian-held or contested places inside the theatre nearest the focus."""
     lats: list = []
     lons: list = []
     for centre in months.ring_centres(month, focus):
@@ -147,104 +126,160 @@ def rings_trace_data(months: Months, month: str, focus: Settlement, range_km: fl
     return lats, lons
 
 
-def holder_trace_data(months: Months, month: str, holder: MapState, t: Texts, positions: dict[str, str]) -> dict:
-    """lat, lon, text, textposition, customdata (hover) of one holder's markers."""
-    out: dict[str, list] = {"lat": [], "lon": [], "text": [], "textposition": [], "customdata": []}
+def holder_trace_data(months: Months, month: str, holder: MapState, t: Texts) -> dict:
+    """lat, lon and customdata (hover) of one holder's markers."""
+    out: dict[str, list] = {"lat": [], "lon": [], "customdata": []}
     for i, (settlement, state) in enumerate(zip(months.settlements, months.states[month], strict=True)):
         if state.holder != holder:
             continue
         out["lat"].append(settlement.lat)
         out["lon"].append(settlement.lon)
-        position = positions[settlement.settlement_id]
-        out["text"].append(plotly_text(short_name(settlement)) if position else "")
-        out["textposition"].append(position or "top center")
         out["customdata"].append(hover_text(months, month, i, t))
     return out
 
 
-def figure(months: Months, month: str, focus: Settlement, t: Texts, range_km: float) -> dict:
-    """The map at ``month`` as a plotly figure dict {data, layout}."""
-    positions = label_positions(months.settlements, focus)
-    ring_lat, ring_lon = rings_trace_data(months, month, focus, range_km)
-    data = [
-        {
-            "type": "scattergeo",
-            "mode": "lines",
-            "lat": ring_lat,
-            "lon": ring_lon,
-            "name": plotly_text(t.label("range") + ": " + format(range_km, "g")),
-            "hoverinfo": "skip",
-            "line": {"color": "#444444", "width": 1.2, "dash": "dot"},
-        }
+def labels_trace(months: Months, labels: dict[str, Label]) -> dict:
+    """The place names, a text-only trace drawn above every marker (the same for every month)."""
+    out: dict[str, list] = {"lat": [], "lon": [], "text": [], "textposition": []}
+    for settlement in months.settlements:
+        label = labels.get(settlement.settlement_id)
+        if label:
+            out["lat"].append(settlement.lat)
+            out["lon"].append(settlement.lon)
+            out["text"].append(plotly_text(label.text))
+            out["textposition"].append(label.position)
+    # invisible markers of the holders' size: plotly.js then sets each name off its marker, as for a holder trace
+    return {"type": "scattergeo", "mode": "markers+text", "name": "labels", "hoverinfo": "skip", "showlegend": False,
+            "marker": {"size": 2 * MARKER_RADIUS, "opacity": 0}, "cliponaxis": False,
+            "textfont": {"size": FONT_SIZE, "color": "#1a1a1a", "family": FONT_FAMILY}, **out}
+
+
+def _lines(lines) -> tuple[list, list]:
+    """Lines as one trace's lon and lat lists, separated by None."""
+    lons: list = []
+    lats: list = []
+    for line in lines:  # 3 decimals: about 100 m, finer than the 1:10m source
+        lons += [round(p[0], 3) for p in line] + [None]
+        lats += [round(p[1], 3) for p in line] + [None]
+    return lons, lats
+
+
+def _line_trace(name: str, lines, style: dict, hover: bool = False) -> dict:
+    lons, lats = _lines(lines)
+    return {"type": "scattergeo", "mode": "lines", "name": plotly_text(name), "lon": lons, "lat": lats,
+            "line": {"color": style["color"], "width": style["width"], "dash": style.get("dash", "solid")},
+            "hoverinfo": "skip" if not hover else "name", "showlegend": False}
+
+
+def base_traces(dataset: Dataset, view: View, t: Texts) -> list[dict]:
+    """The static traces under the markers: boundaries, rivers, roads, scale bar."""
+    layers = dataset.layers
+    empty: tuple = ()
+    roads = []
+    for route in dataset.routes:
+        points = [dataset.settlements[sid] for sid in route.waypoints]
+        roads.append(tuple((s.lon, s.lat) for s in points))
+    traces = [
+        _line_trace(t.label("legend_oblasts"), layers["oblast_lines"].lines if "oblast_lines" in layers else empty,
+                    BASE_STYLE["oblasts"]),
+        _line_trace(t.label("legend_donets"), layers["rivers_donets"].lines if "rivers_donets" in layers else empty,
+                    BASE_STYLE["donets"]),
+        _line_trace(t.label("legend_rivers"), layers["rivers_region"].lines if "rivers_region" in layers else empty,
+                    BASE_STYLE["rivers"]),
+        _line_trace(t.label("legend_routes"), roads, BASE_STYLE["routes"]),
     ]
+    traces.append(scale_bar(view, t))
+    return traces
+
+
+def scale_bar(view: View, t: Texts) -> dict:
+    """A bar of SCALE_KM kilometres near the lower left corner, true at any zoom (it is drawn in degrees)."""
+    lat = view.lat[0] + (view.lat[1] - view.lat[0]) * 0.035
+    lon = view.lon[0] + (view.lon[1] - view.lon[0]) * 0.04
+    end_lat, end_lon = destination(lat, lon, SCALE_KM, 90)
+    return {"type": "scattergeo", "mode": "lines+text", "name": plotly_text(t.label("legend_scale")),
+            "lon": [round(lon, 4), round(end_lon, 4)], "lat": [round(lat, 4), round(end_lat, 4)],
+            "text": ["", plotly_text(f"{SCALE_KM} km")], "textposition": ["top right", "top left"],
+            "textfont": {"size": 10, "color": "#333333", "family": FONT_FAMILY},
+            "line": {"color": "#333333", "width": 3}, "hoverinfo": "skip", "showlegend": False}
+
+
+def figure(months: Months, month: str, layout: MapLayout, t: Texts, range_km: float, view: View | None = None) -> dict:
+    """The map at ``month`` as a plotly figure dict {data, layout}, labelled for ``view`` (default: wide)."""
+    view, focus = view or layout.wide, layout.focus
+    ring_lat, ring_lon = rings_trace_data(months, month, focus, range_km)
+    data = base_traces(months.dataset, view, t)
+    data.append({
+        "type": "scattergeo", "mode": "lines", "lat": ring_lat, "lon": ring_lon,
+        "name": plotly_text(t.label("range") + ": " + format(range_km, "g") + " km"), "hoverinfo": "skip",
+        "line": {"color": "#333333", "width": 1.2, "dash": "dot"}, "showlegend": False,
+    })
     for holder in HOLDER_ORDER:
         style = HOLDER_STYLE[holder]
-        trace = {
-            "type": "scattergeo",
-            "mode": "markers+text",
-            "name": plotly_text(t.label("holder_" + holder)),
-            "marker": {
-                "symbol": style["symbol"],
-                "color": style["color"],
-                "size": 12,
-                "line": {"color": "#1a1a1a", "width": 1},
-            },
-            "textfont": {"size": 11, "color": "#1a1a1a"},
-            "hovertemplate": "%{customdata}<extra></extra>",
-        }
-        trace.update(holder_trace_data(months, month, holder, t, positions))
+        trace = {"type": "scattergeo", "mode": "markers", "name": plotly_text(t.label("holder_" + holder)),
+                 "marker": {"symbol": style["symbol"], "color": style["color"], "size": 12,
+                            "line": {"color": "#1a1a1a", "width": 1}},
+                 "hovertemplate": "%{customdata}<extra></extra>", "showlegend": False}
+        trace.update(holder_trace_data(months, month, holder, t))
         data.append(trace)
-    data.append(
-        {
-            "type": "scattergeo",
-            "mode": "markers",
-            "lat": [focus.lat],
-            "lon": [focus.lon],
-            "name": plotly_text(t.label("focus") + ": " + focus.name),
-            "hoverinfo": "skip",
-            "marker": {"symbol": "circle-open", "size": 24, "color": "#000000", "line": {"width": 2}},
-        }
-    )
-    lon_range, lat_range = view_ranges(focus)
-    layout = {
-        "height": MAP_HEIGHT,
+    data.append({
+        "type": "scattergeo", "mode": "markers", "lat": [focus.lat], "lon": [focus.lon],
+        "name": plotly_text(t.label("focus") + ": " + focus.name), "hoverinfo": "skip", "showlegend": False,
+        "marker": {"symbol": "circle-open", "size": 24, "color": "#000000", "line": {"width": 2}},
+    })
+    data.append(labels_trace(months, layout.labels(view)))
+    return {"data": data, "layout": figure_layout(view, t)}
+
+
+DYNAMIC = ("rings", "UA", "RU", "contested", "labels")  # the traces report.js fills (labels: for the width drawn)
+
+
+def page_figure(figure: dict, t: Texts) -> dict:
+    """The figure as the page embeds it: report.js fills the month's traces, so they travel empty."""
+    data = [dict(trace) for trace in figure["data"]]
+    for name in DYNAMIC:
+        trace = data[TRACES[name]]
+        for key in ("lat", "lon", "text", "textposition", "customdata"):
+            if key in trace:
+                trace[key] = []
+    return {"data": data, "layout": figure["layout"], "config": plotly_config(t)}
+
+
+def figure_layout(view: View, t: Texts) -> dict:
+    return {
+        "height": view.height,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
-        "showlegend": False,  # the page's own legend lists every holder, also in months without one
+        "font": {"family": FONT_FAMILY},
+        "showlegend": False,  # the page's own legend lists every holder and layer, also in months without one
+        "dragmode": False,  # no pan or zoom unless the reader asks for it (the page's zoom button)
         "uirevision": "keep-zoom",
         "geo": {
-            "scope": "europe",
-            "resolution": 50,
+            "scope": "europe", "resolution": 50,
             "projection": {"type": "mercator"},
-            "lonaxis": {"range": lon_range},
-            "lataxis": {"range": lat_range},
-            "showland": True,
-            "landcolor": "#f3f0ea",
-            "showocean": True,
-            "oceancolor": "#dcebf5",
-            "showlakes": True,
-            "lakecolor": "#dcebf5",
-            "showrivers": True,
-            "rivercolor": "#8fb8de",
-            "riverwidth": 1,
-            "showcountries": True,
-            "countrycolor": "#555555",
-            "countrywidth": 1.4,
-            "showcoastlines": True,
-            "coastlinecolor": "#7a9cb8",
-            "showframe": False,
-            "bgcolor": "rgba(0,0,0,0)",
+            "lonaxis": {"range": list(view.lon)}, "lataxis": {"range": list(view.lat)},
+            "showland": True, "landcolor": BASE_STYLE["land"]["color"],
+            "showocean": True, "oceancolor": BASE_STYLE["water"]["color"],
+            "showlakes": True, "lakecolor": BASE_STYLE["water"]["color"],
+            "showrivers": False,  # the 1:10m rivers are traces of their own
+            "showcountries": True, "countrycolor": "#555555", "countrywidth": 1.4,
+            "showcoastlines": True, "coastlinecolor": "#7a9cb8",
+            "showframe": False, "bgcolor": "rgba(0,0,0,0)",
         },
     }
-    return {"data": data, "layout": layout}
 
 
-PLOTLY_CONFIG = {
-    "responsive": True,
-    "displaylogo": False,
-    "scrollZoom": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-}
+MODEBAR_NL = {"Download plot as a png": "Kaart downloaden als png", "Reset": "Beginbeeld",
+              "Reset view": "Beginbeeld", "Zoom in": "Inzoomen", "Zoom out": "Uitzoomen"}
+
+
+def plotly_config(t: Texts) -> dict:
+    """Only what works offline: image download and reset; no cloud button; no wheel zoom until asked."""
+    config = {"responsive": True, "displaylogo": False, "scrollZoom": False, "showSendToCloud": False,
+              "showEditInChartStudio": False, "modeBarButtons": [["toImage", "resetGeo"]],
+              "toImageButtonOptions": {"filename": "bakhmut-map", "format": "png"}, "locale": t.language}
+    if t.language == "nl":
+        config["locales"] = {"nl": {"dictionary": MODEBAR_NL, "format": {"decimal": ",", "thousands": "."}}}
+    return config
 
 
 def steps_payload(months: Months, t: Texts) -> tuple[list, list[str]]:
@@ -274,54 +309,43 @@ def steps_payload(months: Months, t: Texts) -> tuple[list, list[str]]:
     return steps, causes
 
 
-def payload(months: Months, focus: Settlement, t: Texts, range_km: float) -> dict:
+def view_payload(layout: MapLayout, view: View) -> dict:
+    """The view's box and its label layouts, one per width in LABEL_WIDTHS."""
+    sets = []
+    for width in LABEL_WIDTHS:
+        labels = layout.labels(replace(view, width=width))
+        sets.append({"width": width, "labels": {sid: [label.text, label.position] for sid, label in labels.items()}})
+    return {**view.as_dict(), "labelSets": sets}
+
+
+def payload(months: Months, layout: MapLayout, t: Texts, range_km: float) -> dict:
     """Everything report.js needs to redraw the map and lists for any month, without a kernel."""
-    positions = label_positions(months.settlements, focus)
     steps, causes = steps_payload(months, t)
     return {
         "months": months.months,
         "monthNames": [t.month(m) for m in months.months],
         "monthEnds": [(month_end(m) - WAR_START).days for m in months.months],
-        "calendar": {
-            "start": WAR_START.isoformat(),
-            "months": t.month_names,
-            "since": t.label("since"),
-            "thousands": t.group_symbol,
-            "decimal": t.decimal_symbol,
-        },
+        "calendar": {"start": WAR_START.isoformat(), "months": t.month_names, "since": t.label("since"),
+                     "thousands": t.group_symbol, "decimal": t.decimal_symbol},
         "settlements": [
-            {
-                "id": s.settlement_id,
-                "name": s.name,
-                "label": short_name(s) if positions[s.settlement_id] else "",
-                "lat": s.lat,
-                "lon": s.lon,
-                "pop": s.population,
-                "pos": positions[s.settlement_id] or "top center",
-            }
+            {"id": s.settlement_id, "name": s.name, "lat": s.lat, "lon": s.lon, "pop": s.population,
+             "theatre": inside_theatre(s)}
             for s in months.settlements
         ],
+        "views": {view.name: view_payload(layout, view) for view in layout.views},
+        "traces": TRACES,
         "holders": ["".join(HOLDER_STYLE[st.holder]["code"] for st in months.states[m]) for m in months.months],
         "steps": steps,
         "causes": causes,
-        "summaries": [month_summary(months, m, t) for m in months.months],
-        "focus": focus.settlement_id,
+        "focus": layout.focus.settlement_id,
         "rangeKm": range_km,
+        "rangeLimits": [1, 200],
         "ringCentres": RING_CENTRES,
         "language": t.language,
-        "labels": {
-            k: t.label(k)
-            for k in (
-                "play",
-                "pause",
-                "km_to",
-                "inside",
-                "outside",
-                "range_never",
-                "holder_UA",
-                "holder_RU",
-                "holder_contested",
-                "range",
-            )
-        },
+        "labels": {k: t.label(k) for k in (
+            "play", "pause", "km_to", "inside", "outside", "range_never", "holder_UA", "holder_RU",
+            "holder_contested", "range", "range_invalid", "zoom_on", "zoom_off", "follow", "following",
+            "copied", "copy_link", "in", "summary_ru", "summary_ua", "summary_contested", "none")},
+        "templates": {"ring_legend": t.template("ring_legend")},
+        "kinds": dict(t.kinds),
     }

@@ -1,8 +1,11 @@
 """What the notebook calls: one ``Report`` whose parts display as HTML blocks.
 
-The notebook stays thin: a parameters cell, ``Report.from_parameters(...)``
-and one call per section. Each part is a ``Block`` with a fixed text/plain
-summary (no memory addresses), so outputs are deterministic for nbval.
+The notebook stays thin: a parameters cell, ``Report.from_parameters(...)`` and one call per
+section: ``header`` (title, the article's date and provenance, a lead computed from the data,
+contents), ``story`` (the article beside a sticky map with its controls and timeline), then
+``events_table``, ``method``, ``sources``, ``downloads``, ``colophon`` (parameters, input hash,
+how to cite) and ``key_months`` (small multiples for print). Each part is a ``Block`` with a fixed
+text/plain summary (no memory addresses), so outputs are deterministic for nbval.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from ..model.changes import control_changes
 from ..model.dataset import Dataset
 from ..model.vocabulary import VERDICT_KINDS, VERSION
 from ..validate import load_valid_dataset
-from . import mapfig, sections
+from . import downloads, mapfig, sections, story
 from .i18n import Texts, texts
+from .theatre import inside_theatre
 
 
 @dataclass(frozen=True)
@@ -55,74 +59,61 @@ class Report:
     @cached_property
     def months(self) -> Months:
         p = self.params
-        return Months(self.dataset, p["start_month"], p["end_month"], p["control_basis"])
-
-    @property
-    def title(self) -> str:
-        return self.params["title"] or self.label("title")
-
-    def header(self) -> Block:
-        return Block(sections.header(self.title, self.label("subtitle"), self.stamp()), self.title)
-
-    def stamp(self) -> str:
-        """Data version and parameters, as stated in the report."""
-        shown = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return (
-            f"bakhmut-report {VERSION} · {self.label('data_version')} {self.dataset.version} · "
-            f"{self.label('parameters')}: {shown}"
-        )
+        return Months(self.dataset, p["start_month"], p["end_month"], p["control_basis"], scope=inside_theatre)
 
     @cached_property
     def verdicts(self) -> list[Verdict]:
         return verdicts(self.dataset, self.params)
 
-    def article(self) -> Block:
-        """The article with each factual claim's verdict beside its paragraph."""
-        notes = sections.claim_notes(self.verdicts, self.t, self.params)
+    @cached_property
+    def map_layout(self) -> mapfig.MapLayout:
+        return mapfig.MapLayout(self.months, self.focus, mapfig.label_tiers(self.dataset, self.focus))
+
+    @property
+    def title(self) -> str:
+        return self.params["title"] or self.label("title")
+
+    def stamp(self) -> str:
+        """Data version and parameters, as stated in the report's colophon."""
+        shown = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        return (f"bakhmut-report {VERSION} · {self.label('data_version')} {self.dataset.version} · "
+                f"{self.label('parameters')}: {shown}")
+
+    def verdict_counts(self) -> dict[str, int]:
         counts = {k: sum(v.verdict == k for v in self.verdicts) for k in VERDICT_KINDS}
-        shown = {k: n for k, n in counts.items() if n}
-        return Block(
-            sections.article(self.dataset, self.t, notes),
-            f"Article: {len(self.dataset.article)} blocks; claims {shown}",
-        )
+        return {k: n for k, n in counts.items() if n}
 
-    def method(self) -> Block:
-        changes = control_changes(self.dataset)
-        return Block(
-            sections.method_section(self.dataset, changes, self.t, self.params["control_basis"]),
-            f"Method: {len(changes)} changes of control",
-        )
+    def header(self) -> Block:
+        lead = story.lead(self.dataset, self.months, self.focus, self.params, self.t)
+        html = sections.header(self.title, self.dataset, self.t, lead, self.verdict_counts())
+        return Block(html, self.title)
 
-    def map(self) -> Block:
-        p = self.params
-        month = p["initial_month"]
-        figure = mapfig.figure(self.months, month, self.focus, self.t, p["artillery_range_km"])
-        payload = mapfig.payload(self.months, self.focus, self.t, p["artillery_range_km"])
-        page_figure = {"data": figure["data"], "layout": figure["layout"], "config": mapfig.PLOTLY_CONFIG}
-        summary = mapfig.month_summary(self.months, month, self.t)
-        html = sections.map_section(
-            self.dataset,
-            self.months,
-            page_figure,
-            payload,
-            month,
-            self.focus,
-            self.t,
-            p["control_basis"],
-            p["artillery_range_km"],
-            p["big_city_population"],
-            summary,
-        )
-        lab_figure = {**figure, "config": {**mapfig.PLOTLY_CONFIG, "topojsonURL": "/files/data/geo/"}}
-        return Block(html, summary, {"application/vnd.plotly.v1+json": lab_figure})
+    def story(self) -> Block:
+        """The article with each claim's verdict, beside the sticky map that follows the paragraphs."""
+        html = story.story(self.dataset, self.months, self.map_layout, self.verdicts, self.params, self.t)
+        return Block(html, f"Article: {len(self.dataset.article)} blocks; claims {self.verdict_counts()}; "
+                           + mapfig.month_summary(self.months, self.params["initial_month"], self.t))
 
     def events_table(self) -> Block:
         linked = sections.linked_events(control_changes(self.dataset), self.verdicts)
         return Block(sections.events_table(self.dataset, self.t, linked), f"Events: {len(self.dataset.events)} rows")
 
+    def method(self) -> Block:
+        changes = control_changes(self.dataset)
+        return Block(sections.method_section(self.dataset, changes, self.t, self.params["control_basis"]),
+                     f"Method: {len(changes)} changes of control")
+
     def sources(self) -> Block:
-        """Sources, then how to cite with the data version and parameters."""
-        html = sections.sources_section(self.dataset, self.t) + sections.citation(
-            self.t, VERSION, self.dataset.version, self.stamp()
-        )
-        return Block(html, f"Sources: {len(self.dataset.sources)}")
+        return Block(sections.sources_section(self.dataset, self.t), f"Sources: {len(self.dataset.sources)}")
+
+    def downloads(self) -> Block:
+        return Block(downloads.section(self.dataset, self.months, self.t, self.params), "Downloads: 4 files")
+
+    def colophon(self) -> Block:
+        """Parameters, data version and how to cite (the page's footer adds the input hash)."""
+        return Block(sections.colophon(self.t, VERSION, self.dataset.version, self.params), self.stamp())
+
+    def key_months(self) -> Block:
+        """Small multiples of the article's month and the big changes (shown in print)."""
+        html, months = story.key_months(self.dataset, self.months, self.map_layout, self.params, self.t)
+        return Block(html, "Key months: " + ", ".join(months))

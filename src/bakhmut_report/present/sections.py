@@ -10,14 +10,13 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..derive.claims import Verdict
-from ..derive.periods import Months
+from ..derive.periods import RING_CENTRES, Months
 from ..model.changes import ControlChange
 from ..model.dataset import Dataset
 from ..model.records import Event, Settlement, Source
 from ..model.vocabulary import Basis
 from .html import render
 from .i18n import Texts
-from .styles import HOLDER_ORDER, HOLDER_STYLE, MAP_DIV_ID
 
 MAX_MONTH_EVENTS = 12
 MAX_TABLE_ROWS = 250
@@ -26,13 +25,12 @@ MAX_SOURCES = 400
 EVENT_COLUMNS = ("col_date", "col_settlements", "col_kind", "col_event", "col_by", "col_sources")
 
 
-def header(title: str, subtitle: str, meta: str) -> Markup:
-    return render("header.html.j2", title=title, subtitle=subtitle, meta=meta)
-
-
-def article(dataset: Dataset, t: Texts, annotations: dict[str, Markup] | None = None) -> Markup:
-    """The article by section; videos shown as references; ``annotations`` HTML per block id."""
-    return render("article.html.j2", t=t, sections=dataset.sections(), annotations=annotations or {})
+def header(title: str, dataset: Dataset, t: Texts, lead: list[str], counts: dict[str, int]) -> Markup:
+    """Title, the article's date and provenance, the lead, the verdict counts, skip links and contents."""
+    article = next(r for r in dataset.descriptor["resources"] if r["name"] == "article")
+    return render("header.html.j2", t=t, title=title, article_month=dataset.article_month,
+                  publisher=article.get("x-article", {}).get("publisher", ""), lead=lead, counts=counts,
+                  claims=len(dataset.claims))
 
 
 def claim_notes(verdicts: list[Verdict], t: Texts, params: dict) -> dict[str, Markup]:
@@ -72,19 +70,10 @@ def _sources_of(dataset: Dataset):
 
 
 def month_event_list(dataset: Dataset, months: Months, initial: str, t: Texts) -> Markup:
-    """The period's events by month (capped per month); report.js shows only the selected month's."""
-    listed = []
-    for month in months.months:
-        shown, left_out = shown_events(months.events_in(month), MAX_MONTH_EVENTS)
-        listed.append((month, shown, left_out))
-    return render(
-        "month_events.html.j2",
-        t=t,
-        months=listed,
-        initial=initial,
-        any_initial=bool(months.events_in(initial)),
-        sources_of=_sources_of(dataset),
-    )
+    """The opening month's events (capped); report.js lists other months' from the event table's rows."""
+    shown, left_out = shown_events(months.events_in(initial), MAX_MONTH_EVENTS)
+    return render("month_events.html.j2", t=t, events=shown, left_out=left_out, initial=initial,
+                  sources_of=_sources_of(dataset))
 
 
 def reach_list(months: Months, month: str, t: Texts, range_km: float) -> Markup:
@@ -101,56 +90,21 @@ def first_within(months: Months, range_km: float, min_population: int) -> list[t
     ]
 
 
-def map_section(
-    dataset: Dataset,
-    months: Months,
-    figure: dict,
-    payload: dict,
-    initial: str,
-    focus: Settlement,
-    t: Texts,
-    basis: Basis,
-    range_km: float,
-    min_population: int,
-    summary: str,
-) -> Markup:
-    """The map with its month slider, play button, range input and the month's lists."""
-    return render(
-        "map.html.j2",
-        t=t,
-        basis=basis,
-        month_count=len(months.months),
-        index=months.months.index(initial),
-        initial=initial,
-        range_km=range_km,
-        presets=dataset.presets,
-        summary=summary,
-        holders=HOLDER_ORDER,
-        styles=HOLDER_STYLE,
-        focus=focus,
-        map_div_id=MAP_DIV_ID,
-        height=figure["layout"]["height"],
-        figure=figure,
-        payload=payload,
-        month_events=month_event_list(dataset, months, initial, t),
-        preset_sources=lambda p: [dataset.sources[sid] for sid in p.sources],
-        reach=reach_list(months, initial, t, range_km),
-        first_within=first_within(months, range_km, min_population),
-    )
 
 
 def events_table(dataset: Dataset, t: Texts, linked: frozenset[str] = frozenset()) -> Markup:
-    """Every event with its sources; report.js makes it sortable and searchable."""
+    """Every event with its sources; report.js makes it sortable and searchable (names and their variants)."""
     shown, left_out = shown_events(dataset.events, MAX_TABLE_ROWS, linked)
+
+    def names(e: Event) -> str:
+        return ", ".join(dataset.settlements[sid].name for sid in e.settlements)
+
+    def variants(e: Event) -> str:
+        return " ".join(n for sid in e.settlements for n in dataset.settlements[sid].name_variants)
+
     return render(
-        "events.html.j2",
-        t=t,
-        events=shown,
-        left_out=left_out,
-        total=len(dataset.events),
-        columns=EVENT_COLUMNS,
-        sources_of=_sources_of(dataset),
-        names_of=lambda e: ", ".join(dataset.settlements[sid].name for sid in e.settlements),
+        "events.html.j2", t=t, events=shown, left_out=left_out, total=len(dataset.events), columns=EVENT_COLUMNS,
+        sources_of=_sources_of(dataset), names_of=names, variants_of=variants,
     )
 
 
@@ -174,5 +128,22 @@ def method_section(dataset: Dataset, changes: list[ControlChange], t: Texts, bas
     )
 
 
-def citation(t: Texts, version: str, data_version: str, stamp: str) -> Markup:
-    return render("citation.html.j2", t=t, version=version, data_version=data_version, stamp=stamp)
+
+
+def map_tools(dataset: Dataset, months: Months, t: Texts, params: dict, focus: Settlement,
+              outside: list[Settlement], initial: str) -> Markup:
+    """Range and focus controls with the lists they drive, and the places outside the map."""
+    range_km = params["artillery_range_km"]
+    return render(
+        "map_tools.html.j2", t=t, range_km=range_km, presets=dataset.presets,
+        preset_sources=lambda p: [dataset.sources[sid] for sid in p.sources], focus=focus,
+        places=[s for s in months.in_scope], reach=reach_list(months, initial, t, range_km),
+        first_within=first_within(months, range_km, params["big_city_population"]), outside=outside,
+        ring_count=RING_CENTRES,
+    )
+
+
+def colophon(t: Texts, version: str, data_version: str, params: dict) -> Markup:
+    """The report's parameters, data version and how to cite it (the page footer adds the input hash)."""
+    return render("colophon.html.j2", t=t, version=version, data_version=data_version, params=params)
+

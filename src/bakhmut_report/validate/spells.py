@@ -4,7 +4,10 @@
   and direction with no change back in between are one change recorded twice.
 * A spell of fighting inside a settlement ends at a claim or confirmation of a
   change of control, at a ``fighting_ended`` event, or is still being reported in
-  the last months of the data window.
+  the last months of the data window. A report of fighting within a week after a
+  claim answers that claim (the losing side says the place is still fought over):
+  it belongs to the spell the claim closes, and the map says contested until a
+  confirmation settles it.
 * A change that comes less than a month after a report of fighting at the place
   has a contested spell before it, or its provenance says why not ("not contested: ...").
 """
@@ -20,6 +23,7 @@ from ..model.records import Event
 from ..model.vocabulary import FIGHTING_ENDS, FIGHTING_STARTS, WINDOW_END
 
 EVENTS = "data/events.csv"
+ANSWER = dt.timedelta(days=7)  # a report of fighting this soon after a claim answers the claim
 STILL_REPORTED = dt.timedelta(days=150)  # a spell open at the window's end was reported in its last five months
 FIGHTING_NEAR = dt.timedelta(days=31)  # "under a month" before a change
 FIGHTING_REPORTS = frozenset(
@@ -64,9 +68,17 @@ def _spells(dataset: Dataset, sid: str, changes: list[ControlChange]) -> list[tu
         marks.extend((statement.date, 1, None) for statement in change.statements)
     spells: list[tuple[Event, Event, dt.date | None]] = []
     first = last = None
+    closed: dt.date | None = None  # the last change statement, which a report soon after answers
     for day, order, event in sorted(marks, key=lambda m: (m[0], m[1])):
         if order == 0 and event is not None:
+            if first is None and closed is not None and day - closed <= ANSWER:
+                continue  # answers the claim just made: part of the spell that claim closed
             first, last = first or event, event
+        elif order == 1:
+            closed = day
+            if first is not None and last is not None:
+                spells.append((first, last, day))
+                first = last = None
         elif first is not None and last is not None:
             spells.append((first, last, day))
             first = last = None

@@ -1,28 +1,40 @@
-/* Bakhmut report: the small amount of JavaScript that makes the static page work without a kernel.
+/* Bakhmut report: the JavaScript that makes the static page work without a kernel.
  *
- * - Map: draws the figure embedded in #bk-figure; the month slider (#bk-month, arrow keys work),
- *   the play button and deep links (#2023-01) restyle the holder traces from the per-month data
- *   in #bk-data (computed in Python: bakhmut_report.mapfig.payload) and show that month's events.
- * - Range: #bk-range redraws range rings around the Russian-held or contested places nearest the
- *   focus and lists Ukrainian-held places by great-circle distance (same formulas as geo.py).
- * - Table: header buttons sort #bk-events, #bk-search filters its rows.
- * Text from the data is inserted with textContent only, never as HTML.
+ * - First paint: the map is an inline SVG drawn at render time; plotly.js (inlined, but not run while
+ *   the page first paints) is evaluated after that paint and replaces the SVG with the interactive map.
+ * - Story: each article block carries data-month; while "follow the article" is on, the block at the
+ *   reading line sets the map's month. The slider, play, the timeline strip, deep links (#2023-01) and
+ *   evidence links set it too (and pause following until the reader asks again).
+ * - Map: the month's traces are built here from #bk-data (computed in Python: present/mapfig.py);
+ *   range rings around the Russian-held or contested places nearest the focus, great-circle distances.
+ * - Table: sort, search (with the places' other names), evidence links that find their row.
+ * - Downloads: CSV and JSON written from what the page carries; formula-leading cells neutralised.
+ * Text from the data goes in with textContent, or through plotlyText() into plotly's markup.
  */
 (function () {
   "use strict";
   var EARTH_RADIUS_KM = 6371.0088;
-  var HOLDER_CODES = { U: 1, R: 2, C: 3 }; // trace index per holder code
+  var STEP_MS = 900;
+  var NARROW_BELOW = 640; // px of map frame width: below it the phone's view and labels are used
 
+  // ---------------------------------------------------------------- helpers
+  function $(id) { return document.getElementById(id); }
+  function all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+  function readJson(id) { var node = $(id); return node ? JSON.parse(node.textContent) : null; }
   function rad(d) { return d * Math.PI / 180; }
   function deg(r) { return r * 180 / Math.PI; }
 
-  function distanceKm(a, b) {
+  function plotlyText(text) { // data as plain text in plotly's markup: present/html.py plotly_text
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  function distanceKm(a, b) { // haversine, as model/geo.py distance_km
     var p1 = rad(a.lat), p2 = rad(b.lat), dp = p2 - p1, dl = rad(b.lon - a.lon);
     var h = Math.pow(Math.sin(dp / 2), 2) + Math.cos(p1) * Math.cos(p2) * Math.pow(Math.sin(dl / 2), 2);
     return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
   }
 
-  function ring(centre, km, points) {
+  function ring(centre, km, points) { // as model/geo.py ring
     var p1 = rad(centre.lat), l1 = rad(centre.lon), d = km / EARTH_RADIUS_KM, lat = [], lon = [];
     for (var i = 0; i <= points; i++) {
       var b = 2 * Math.PI * i / points;
@@ -34,239 +46,470 @@
     return { lat: lat, lon: lon };
   }
 
-  function formatKm(km, language) {
-    var text = km.toFixed(1);
-    return language === "nl" ? text.replace(".", ",") : text;
+  function csvCell(value) { // RFC 4180 quoting; cells starting =, +, -, @, tab or return get a leading quote (OWASP)
+    var text = value === null || value === undefined ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
 
-  function escapeText(text) { // plotly hover markup reads tags and entities: show data as text
-    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  function csv(rows) { return rows.map(function (r) { return r.map(csvCell).join(","); }).join("\n") + "\n"; }
+
+  function save(name, text, type) {
+    var url = URL.createObjectURL(new Blob([text], { type: type }));
+    var a = document.createElement("a");
+    a.href = url; a.download = name; a.hidden = true;
+    document.body.appendChild(a); a.click();
+    window.setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 0);
   }
 
-  function groupDigits(n, sep) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, sep); }
+  function main() { // runs once the page is parsed (this script sits in <head>)
+  // ---------------------------------------------------------------- the page's data and state
+  var data = readJson("bk-data"), fig = readJson("bk-figure");
+  if (!data) return;
+  var L = data.labels, T = data.traces, N = data.settlements.length;
+  var byId = {};
+  data.settlements.forEach(function (s, i) { s.index = i; byId[s.id] = s; });
+  var state = {
+    index: 0, follow: true, zoom: false, playing: null, rangeKm: data.rangeKm, focus: data.focus,
+    view: "wide", ready: false, plotting: false
+  };
+  var HOLDER_OF = { U: "UA", R: "RU", C: "contested" };
+  var TRACE_OF = { U: T.UA, R: T.RU, C: T.contested };
 
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    if (cls) node.className = cls;
-    return node;
+  function formatKm(km) { return km.toFixed(1).replace(".", data.calendar.decimal); }
+  function groupDigits(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, data.calendar.thousands); }
+  var startDay = new Date(data.calendar.start + "T00:00:00Z");
+  function formatDay(dayNumber) { // i18n.Texts.date
+    var d = new Date(startDay.getTime() + dayNumber * 86400000);
+    return d.getUTCDate() + " " + data.calendar.months[d.getUTCMonth()] + " " + d.getUTCFullYear();
   }
 
-  function readJson(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
+  function holderAt(m, s) { return data.holders[m].charAt(s.index); }
+
+  function presence(m) { // Russian-held or contested places inside the theatre
+    return data.settlements.filter(function (s) { return s.theatre && holderAt(m, s) !== "U"; });
   }
 
-  function initMap() {
-    var div = document.getElementById("bakhmut-map");
-    var fig = readJson("bk-figure"), data = readJson("bk-data");
-    if (!div || !fig || !data || !window.Plotly) return;
-    var slider = document.getElementById("bk-month");
-    var label = document.getElementById("bk-month-label");
-    var play = document.getElementById("bk-play");
-    var rangeInput = document.getElementById("bk-range");
-    var summary = document.getElementById("bk-summary");
-    var monthTitle = document.querySelector("#bk-month-events-title .bk-month-name");
-    var noEvents = document.getElementById("bk-no-events");
-    var eventItems = Array.prototype.slice.call(document.querySelectorAll("#bk-month-events li"));
-    var byId = {};
-    data.settlements.forEach(function (s, i) { s.index = i; byId[s.id] = s; });
-    var state = { index: Number(slider.value), timer: null };
+  function summary(m) { // mapfig.month_summary
+    var names = { R: [], C: [], U: [] };
+    data.settlements.forEach(function (s) { names[holderAt(m, s)].push(s.name); });
+    function list(code) { return names[code].join(", ") || L.none; }
+    return L["in"] + " " + data.monthNames[m] + " " + L.summary_ru + ": " + list("R") + "; " +
+      L.summary_contested + ": " + list("C") + "; " + L.summary_ua + ": " + list("U") + ".";
+  }
 
-    function presence(m) {
-      return data.settlements.filter(function (s) { return data.holders[m][s.index] !== "U"; });
-    }
+  function hover(m, s) { // mapfig.hover_text
+    var steps = data.steps[s.index], step = steps[0];
+    for (var i = 0; i < steps.length && steps[i][0] <= data.monthEnds[m]; i++) step = steps[i];
+    var holder = { U: L.holder_UA, R: L.holder_RU, C: L.holder_contested }[holderAt(m, s)];
+    var text = "<b>" + plotlyText(s.name) + "</b> (" + groupDigits(s.pop) + ")<br>" + holder + ", " +
+      data.calendar.since + " " + formatDay(step[0]);
+    return step[1] >= 0 ? text + "<br>" + data.causes[step[1]] : text;
+  }
 
-    var HOLDER_LABEL = { U: data.labels.holder_UA, R: data.labels.holder_RU, C: data.labels.holder_contested };
-    var startDay = new Date(data.calendar.start + "T00:00:00Z");
+  function ringCentres(m) {
+    var focus = byId[state.focus];
+    return presence(m).sort(function (a, b) {
+      return distanceKm(focus, a) - distanceKm(focus, b) || (a.name < b.name ? -1 : 1);
+    }).slice(0, data.ringCentres);
+  }
 
-    function formatDay(dayNumber) { // same text as i18n.format_date in Python
-      var d = new Date(startDay.getTime() + dayNumber * 86400000);
-      return d.getUTCDate() + " " + data.calendar.months[d.getUTCMonth()] + " " + d.getUTCFullYear();
-    }
+  function labelsFor(width) { // the largest label layout not wider than the map as drawn
+    var sets = data.views[state.view].labelSets, chosen = sets[0];
+    sets.forEach(function (set) { if (set.width <= width) chosen = set; });
+    return chosen.labels;
+  }
 
-    function hover(m, s) { // same text as mapfig.hover_text in Python
-      var steps = data.steps[s.index], step = steps[0];
-      for (var i = 0; i < steps.length && steps[i][0] <= data.monthEnds[m]; i++) step = steps[i];
-      var cause = step[1] >= 0 ? "<br>" + data.causes[step[1]] : "";
-      return "<b>" + escapeText(s.name) + "</b> (" + groupDigits(s.pop, data.calendar.thousands) + ")<br>" +
-        HOLDER_LABEL[data.holders[m][s.index]] + ", " + data.calendar.since + " " + formatDay(step[0]) + cause;
-    }
+  function labelsTrace() { // the place names for the current view and width: the same for every month
+    var labels = labelsFor(state.drawnWidth || 0), t = { lat: [], lon: [], text: [], textposition: [] };
+    data.settlements.forEach(function (s) {
+      var label = labels[s.id];
+      if (!label) return;
+      t.lat.push(s.lat); t.lon.push(s.lon); t.text.push(plotlyText(label[0])); t.textposition.push(label[1]);
+    });
+    return t;
+  }
 
-    function traces(m) {
-      var out = { 1: null, 2: null, 3: null };
-      Object.keys(out).forEach(function (k) {
-        out[k] = { lat: [], lon: [], text: [], textposition: [], customdata: [] };
+  function traces(m) { // the month's dynamic traces: rings and one marker trace per holder
+    var out = {};
+    [T.UA, T.RU, T.contested].forEach(function (k) { out[k] = { lat: [], lon: [], customdata: [] }; });
+    data.settlements.forEach(function (s) {
+      var t = out[TRACE_OF[holderAt(m, s)]];
+      t.lat.push(s.lat); t.lon.push(s.lon); t.customdata.push(hover(m, s));
+    });
+    var lat = [], lon = [];
+    ringCentres(m).forEach(function (c) {
+      var r = ring(c, state.rangeKm, 72);
+      lat = lat.concat(r.lat, [null]); lon = lon.concat(r.lon, [null]);
+    });
+    out[T.rings] = { lat: lat, lon: lon };
+    return out;
+  }
+
+  // ---------------------------------------------------------------- elements
+  var slider = $("bk-month"), monthLabel = $("bk-month-label"), play = $("bk-play"), follow = $("bk-follow");
+  var zoom = $("bk-zoom"), rangeInput = $("bk-range"), rangeMessage = $("bk-range-message"), focusSelect = $("bk-focus");
+  var summaryNode = $("bk-summary"), announce = $("bk-announce"), mapDiv = $("bakhmut-map"), frame = $("bk-map-frame");
+  var timelineButtons = all("#bk-timeline .bk-tl-month");
+  var table = $("bk-events"), search = $("bk-search");
+
+  // ---------------------------------------------------------------- the map (plotly.js)
+  function fitBox() { // the box the drawing fills inside the frame (as the SVG's preserveAspectRatio=meet does)
+    var view = data.views[state.view], w = frame.clientWidth, h = frame.clientHeight;
+    var scale = Math.min(w / view.width, h / view.height);
+    return { width: Math.floor(view.width * scale), height: Math.floor(view.height * scale), w: w, h: h };
+  }
+
+  function chooseView() { return frame.clientWidth < NARROW_BELOW ? "narrow" : "wide"; }
+
+  function geoRanges() {
+    var view = data.views[state.view];
+    return { "geo.lonaxis.range": view.lon.slice(), "geo.lataxis.range": view.lat.slice() };
+  }
+
+  function placeMap() {
+    var box = fitBox();
+    state.drawnWidth = box.width;
+    mapDiv.style.width = box.width + "px"; mapDiv.style.height = box.height + "px";
+    mapDiv.style.left = Math.floor((box.w - box.width) / 2) + "px";
+    mapDiv.style.top = Math.floor((box.h - box.height) / 2) + "px";
+    return box;
+  }
+
+  function restyle() {
+    if (!state.ready) return;
+    var t = traces(state.index), keys = [T.rings, T.UA, T.RU, T.contested];
+    var update = { lat: [], lon: [], customdata: [] };
+    keys.forEach(function (k) {
+      Object.keys(update).forEach(function (key) { update[key].push(t[k][key] || []); });
+    });
+    window.Plotly.restyle(mapDiv, update, keys);
+  }
+
+  function relabel() {
+    var t = labelsTrace();
+    window.Plotly.restyle(mapDiv, { lat: [t.lat], lon: [t.lon], text: [t.text], textposition: [t.textposition] },
+      [T.labels]);
+  }
+
+  function plot() {
+    if (state.plotting || !window.Plotly || !fig || !mapDiv) return;
+    state.plotting = true;
+    state.view = chooseView();
+    var box = placeMap(), t = traces(state.index);
+    Object.keys(t).forEach(function (k) { Object.assign(fig.data[k], t[k]); });
+    Object.assign(fig.data[T.labels], labelsTrace());
+    var focus = byId[state.focus];
+    fig.data[T.focus].lat = [focus.lat]; fig.data[T.focus].lon = [focus.lon];
+    fig.layout.width = box.width; fig.layout.height = box.height; fig.layout.autosize = false;
+    fig.layout.geo.lonaxis.range = data.views[state.view].lon.slice();
+    fig.layout.geo.lataxis.range = data.views[state.view].lat.slice();
+    fig.config.responsive = false;
+    window.Plotly.newPlot(mapDiv, fig.data, fig.layout, fig.config).then(function () {
+      state.ready = true;
+      all(".modebar-btn", mapDiv).forEach(function (b) { // plotly's icon links get their names for screen readers
+        b.setAttribute("aria-label", b.getAttribute("data-title") || "");
+        b.setAttribute("role", "button");
       });
-      data.settlements.forEach(function (s) {
-        var t = out[HOLDER_CODES[data.holders[m][s.index]]];
-        t.lat.push(s.lat); t.lon.push(s.lon); t.text.push(s.label);
-        t.textposition.push(s.pos); t.customdata.push(hover(m, s));
+      frame.classList.add("bk-interactive");
+      mapDiv.setAttribute("data-month", data.months[state.index]);
+      mapDiv.setAttribute("data-ready", "true");
+      document.documentElement.setAttribute("data-map-ready", "true");
+    });
+  }
+
+  function onResize() {
+    if (!state.ready) return;
+    var view = chooseView(), box = placeMap(), update = { width: box.width, height: box.height };
+    if (view !== state.view) { state.view = view; Object.assign(update, geoRanges()); }
+    window.Plotly.relayout(mapDiv, update).then(function () { restyle(); relabel(); });
+  }
+
+  function setZoom(on) {
+    state.zoom = on;
+    zoom.setAttribute("aria-pressed", on ? "true" : "false");
+    zoom.textContent = on ? L.zoom_on : L.zoom_off;
+    frame.classList.toggle("bk-zoomable", on);
+    if (!state.ready) return;
+    fig.config.scrollZoom = on;
+    fig.layout.dragmode = on ? "pan" : false;
+    window.Plotly.react(mapDiv, mapDiv.data, Object.assign(mapDiv.layout, { dragmode: on ? "pan" : false }), fig.config);
+  }
+
+  function loadPlotly() { // run the inlined plotly.js after the first paint (cdn mode: it loads itself)
+    var source = $("bk-plotly-src");
+    if (!window.Plotly && source) {
+      var script = document.createElement("script");
+      script.textContent = source.textContent;
+      document.head.appendChild(script);
+      source.remove();
+    }
+    if (window.Plotly) plot();
+    else window.addEventListener("load", plot);
+  }
+
+  // ---------------------------------------------------------------- lists beside the map
+  function reach(m) { // Ukrainian-held places in the theatre and the nearest Russian-held or contested place
+    var ru = presence(m);
+    if (!ru.length) return [];
+    return data.settlements.filter(function (s) { return s.theatre && holderAt(m, s) === "U"; }).map(function (s) {
+      var best = null, bestKm = Infinity;
+      ru.forEach(function (r) {
+        var km = distanceKm(s, r);
+        if (km < bestKm || (km === bestKm && r.name < best.name)) { best = r; bestKm = km; }
       });
-      return out;
-    }
+      return { settlement: s, nearest: best, km: bestKm };
+    }).sort(function (a, b) { return a.km - b.km || (a.settlement.name < b.settlement.name ? -1 : 1); });
+  }
 
-    function rings(m, km) {
-      var focus = byId[data.focus];
-      var centres = presence(m).sort(function (a, b) {
-        return distanceKm(focus, a) - distanceKm(focus, b) || (a.name < b.name ? -1 : 1);
-      }).slice(0, data.ringCentres);
-      var lat = [], lon = [];
-      centres.forEach(function (c) {
-        var r = ring(c, km, 72);
-        lat = lat.concat(r.lat, [null]); lon = lon.concat(r.lon, [null]);
-      });
-      return { lat: lat, lon: lon };
-    }
-
-    function reach(m) {
-      var ru = presence(m);
-      if (!ru.length) return [];
-      return data.settlements.filter(function (s) { return data.holders[m][s.index] === "U"; }).map(function (s) {
-        var best = null, bestKm = Infinity;
-        ru.forEach(function (r) {
-          var km = distanceKm(s, r);
-          if (km < bestKm || (km === bestKm && r.name < best.name)) { best = r; bestKm = km; }
-        });
-        return { settlement: s, nearest: best, km: bestKm };
-      }).sort(function (a, b) { return a.km - b.km || (a.settlement.name < b.settlement.name ? -1 : 1); });
-    }
-
-    function renderReach(m, km) {
-      var list = document.getElementById("bk-reach");
-      if (!list) return;
+  function renderReach() {
+    var list = $("bk-reach");
+    if (list) {
       list.textContent = "";
-      reach(m).forEach(function (r) {
-        var inside = r.km <= km;
-        var li = el("li", undefined, inside ? "bk-in" : "bk-out");
+      reach(state.index).forEach(function (r) {
+        var inside = r.km <= state.rangeKm, li = document.createElement("li");
+        li.className = inside ? "bk-in" : "bk-out";
         li.setAttribute("data-settlement", r.settlement.id);
-        li.appendChild(el("b", r.settlement.name));
-        li.appendChild(document.createTextNode(": " + formatKm(r.km, data.language) + " " + data.labels.km_to + " " +
-          r.nearest.name + " \u2014 " + (inside ? data.labels.inside : data.labels.outside)));
+        var b = document.createElement("b"); b.textContent = r.settlement.name; li.appendChild(b);
+        li.appendChild(document.createTextNode(": " + formatKm(r.km) + " " + L.km_to + " " + r.nearest.name +
+          " \u2014 " + (inside ? L.inside : L.outside)));
         list.appendChild(li);
       });
-      var firsts = document.querySelectorAll("#bk-first-within li");
-      Array.prototype.forEach.call(firsts, function (li) {
-        var s = byId[li.getAttribute("data-settlement")], when = data.labels.range_never;
-        for (var i = 0; i < data.months.length; i++) {
-          if (data.holders[i][s.index] !== "U") continue;
-          var near = presence(i).some(function (r) { return distanceKm(s, r) <= km; });
-          if (near) { when = data.monthNames[i]; break; }
-        }
-        var b = li.querySelector("b");
-        li.textContent = "";
-        li.appendChild(b);
-        li.appendChild(document.createTextNode(" (" + s.pop.toLocaleString(data.language === "nl" ? "nl-NL" : "en-GB") + "): " + when));
-      });
     }
-
-    function rangeKm() {
-      var km = Number(rangeInput && rangeInput.value);
-      return km > 0 && km <= 200 ? km : data.rangeKm;
-    }
-
-    function show(m, updateHash) {
-      m = Math.max(0, Math.min(data.months.length - 1, m));
-      state.index = m;
-      slider.value = String(m);
-      slider.setAttribute("aria-valuetext", data.monthNames[m]);
-      label.textContent = data.monthNames[m];
-      if (monthTitle) monthTitle.textContent = data.monthNames[m];
-      summary.textContent = data.summaries[m];
-      var t = traces(m), r = rings(m, rangeKm());
-      var update = { lat: [r.lat], lon: [r.lon], text: [[]], textposition: [[]], customdata: [[]] };
-      [1, 2, 3].forEach(function (k) {
-        ["lat", "lon", "text", "textposition", "customdata"].forEach(function (key) { update[key].push(t[k][key]); });
-      });
-      window.Plotly.restyle(div, update, [0, 1, 2, 3]);
-      var any = false, month = data.months[m];
-      eventItems.forEach(function (li) {
-        var hit = li.getAttribute("data-month") === month;
-        li.hidden = !hit; any = any || hit;
-      });
-      if (noEvents) noEvents.hidden = any;
-      renderReach(m, rangeKm());
-      div.setAttribute("data-month", month);
-      if (updateHash && window.history && window.history.replaceState) {
-        window.history.replaceState(null, "", "#" + month);
+    all("#bk-first-within li").forEach(function (li) {
+      var s = byId[li.getAttribute("data-settlement")], when = L.range_never;
+      for (var i = 0; i < data.months.length; i++) {
+        if (holderAt(i, s) !== "U") continue;
+        if (presence(i).some(function (r) { return distanceKm(s, r) <= state.rangeKm; })) { when = data.monthNames[i]; break; }
       }
-    }
+      var b = li.querySelector("b");
+      li.textContent = ""; li.appendChild(b);
+      li.appendChild(document.createTextNode(" (" + groupDigits(s.pop) + "): " + when));
+    });
+    var legend = $("bk-ring-legend");
+    if (legend) legend.textContent = data.templates.ring_legend.replace(/\{km(:[a-z]+)?\}/, String(state.rangeKm));
+  }
 
-    function fromHash() {
-      var m = data.months.indexOf(window.location.hash.replace("#", ""));
-      if (m >= 0) show(m, false);
-      return m >= 0;
-    }
-
-    function stop() {
-      if (state.timer) window.clearInterval(state.timer);
-      state.timer = null;
-      play.textContent = data.labels.play;
-      play.setAttribute("aria-pressed", "false");
-    }
-
-    function start() {
-      if (state.index >= data.months.length - 1) show(0, true);
-      play.textContent = data.labels.pause;
-      play.setAttribute("aria-pressed", "true");
-      state.timer = window.setInterval(function () {
-        if (state.index >= data.months.length - 1) { stop(); return; }
-        show(state.index + 1, true);
-      }, 900);
-    }
-
-    slider.addEventListener("input", function () { stop(); show(Number(slider.value), true); });
-    play.addEventListener("click", function () { if (state.timer) stop(); else start(); });
-    if (rangeInput) rangeInput.addEventListener("input", function () { show(state.index, false); });
-    Array.prototype.forEach.call(document.querySelectorAll(".bk-preset"), function (button) {
-      button.addEventListener("click", function () {
-        rangeInput.value = button.getAttribute("data-km");
-        show(state.index, false);
+  var rowsByMonth = null;
+  function monthRows(month) {
+    if (!rowsByMonth) {
+      rowsByMonth = {};
+      all("#bk-events tbody tr").forEach(function (row) {
+        var m = row.id.slice(3, 10);
+        (rowsByMonth[m] = rowsByMonth[m] || []).push(row);
       });
-    });
-    window.addEventListener("hashchange", fromHash);
+    }
+    return rowsByMonth[month] || [];
+  }
 
-    window.Plotly.newPlot(div, fig.data, fig.layout, fig.config).then(function () {
-      if (!fromHash()) div.setAttribute("data-month", data.months[state.index]);
-      div.setAttribute("data-ready", "true");
+  function renderMonthEvents() { // the month's events, from the event table's rows
+    var list = $("bk-month-events"), month = data.months[state.index];
+    if (!list) return;
+    var title = document.querySelector("#bk-month-events-title .bk-month-name");
+    if (title) title.textContent = data.monthNames[state.index];
+    list.textContent = "";
+    monthRows(month).forEach(function (row) {
+      var li = document.createElement("li"), cells = row.cells;
+      var time = document.createElement("time"); time.textContent = cells[0].textContent;
+      var kind = document.createElement("span"); kind.className = "bk-kind"; kind.textContent = cells[2].textContent;
+      var link = document.createElement("a"); link.href = "#" + row.id; link.className = "bk-event-link";
+      link.textContent = cells[3].firstChild ? cells[3].firstChild.textContent : cells[3].textContent;
+      var sources = document.createElement("span"); sources.className = "bk-sources";
+      sources.appendChild(document.createTextNode("("));
+      all("a", cells[5]).forEach(function (a, i) {
+        if (i) sources.appendChild(document.createTextNode(", "));
+        sources.appendChild(a.cloneNode(true));
+      });
+      sources.appendChild(document.createTextNode(")"));
+      [time, document.createTextNode(" "), kind, document.createTextNode(" "), link, document.createTextNode(" "), sources]
+        .forEach(function (n) { li.appendChild(n); });
+      list.appendChild(li);
     });
-    window.BakhmutReport.show = show;
+    var none = $("bk-no-events");
+    if (none) none.hidden = list.children.length > 0;
+  }
+
+  // ---------------------------------------------------------------- the month: one function moves everything
+  function hashFor() {
+    var parts = [data.months[state.index]];
+    if (state.rangeKm !== data.rangeKm) parts.push("range=" + state.rangeKm);
+    if (state.focus !== data.focus) parts.push("focus=" + state.focus);
+    return "#" + parts.join("&");
+  }
+
+  function writeHash() {
+    if (window.history && window.history.replaceState) window.history.replaceState(null, "", hashFor());
+  }
+
+  function show(m, source) { // source: reader, story, play, hash, init
+    m = Math.max(0, Math.min(data.months.length - 1, m));
+    var changed = m !== state.index || source === "init";
+    state.index = m;
+    slider.value = String(m);
+    slider.setAttribute("aria-valuetext", data.monthNames[m]);
+    monthLabel.textContent = data.monthNames[m];
+    timelineButtons.forEach(function (b, i) {
+      b.setAttribute("aria-pressed", i === m ? "true" : "false");
+      b.tabIndex = i === m ? 0 : -1;
+    });
+    var text = summary(m);
+    summaryNode.textContent = text;
+    if (announce && (source === "reader" || source === "hash")) announce.textContent = text; // not on every step
+    if (changed) { restyle(); renderMonthEvents(); renderReach(); }
+    if (mapDiv && state.ready) mapDiv.setAttribute("data-month", data.months[m]);
+    if (source !== "init" && source !== "story") writeHash();
+  }
+
+  function setFollow(on) {
+    state.follow = on;
+    follow.setAttribute("aria-pressed", on ? "true" : "false");
+    follow.textContent = on ? L.following : L.follow;
+    if (on) { stop(); storyMonth(); }
+  }
+
+  function readerMoves(m) { stop(); setFollow(false); show(m, "reader"); }
+
+  function stop() {
+    if (state.playing) window.clearInterval(state.playing);
+    state.playing = null;
+    play.textContent = L.play;
+    play.setAttribute("aria-pressed", "false");
+  }
+
+  function start() {
+    setFollow(false);
+    if (state.index >= data.months.length - 1) show(0, "play");
+    play.textContent = L.pause;
+    play.setAttribute("aria-pressed", "true");
+    state.playing = window.setInterval(function () {
+      if (state.index >= data.months.length - 1) { stop(); show(state.index, "reader"); return; }
+      show(state.index + 1, "play");
+    }, STEP_MS);
+  }
+
+  // ---------------------------------------------------------------- story: paragraphs move the map
+  var steps = all(".bk-step[data-month]"), observer = null, visible = {};
+  function monthIndex(month) { return data.months.indexOf(month); }
+
+  function storyMonth() { // the step at the reading line sets the month
+    if (!state.follow) return;
+    var line = readingLine(), best = null;
+    steps.forEach(function (step) {
+      var box = step.getBoundingClientRect();
+      if (box.top <= line && (!best || box.top > best.top)) best = { top: box.top, step: step };
+    });
+    if (!best) return;
+    var m = monthIndex(best.step.getAttribute("data-month"));
+    if (m >= 0 && m !== state.index) show(m, "story");
+  }
+
+  function readingLine() {
+    var panel = document.querySelector(".bk-map-panel");
+    var sticky = panel && window.getComputedStyle(panel).position === "sticky" && chooseNarrowLayout();
+    return sticky ? panel.getBoundingClientRect().bottom + 40 : window.innerHeight * 0.45;
+  }
+
+  function chooseNarrowLayout() { return window.matchMedia("(max-width: 760px)").matches; }
+
+  function watchStory() {
+    if (observer) observer.disconnect();
+    if (!("IntersectionObserver" in window)) { window.addEventListener("scroll", storyMonth, { passive: true }); return; }
+    var top = chooseNarrowLayout() ? 55 : 40;
+    observer = new IntersectionObserver(function () { storyMonth(); },
+      { rootMargin: "-" + top + "% 0px -" + (95 - top) + "% 0px", threshold: 0 });
+    steps.forEach(function (s) { observer.observe(s); });
+  }
+
+  // ---------------------------------------------------------------- hash: #2023-01&range=40&focus=soledar
+  function fromHash(scroll) {
+    var parts = window.location.hash.replace(/^#/, "").split("&"), m = monthIndex(parts[0]);
+    if (m < 0) return false;
+    parts.slice(1).forEach(function (p) {
+      var kv = p.split("=");
+      if (kv[0] === "range") setRange(Number(kv[1]), false);
+      if (kv[0] === "focus" && byId[kv[1]]) setFocus(kv[1], false);
+    });
+    setFollow(false);
+    show(m, "hash");
+    if (scroll) { var story = $("bk-story"); if (story) story.scrollIntoView({ block: "start" }); }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- range and focus
+  function validRange(value) { return isFinite(value) && value >= data.rangeLimits[0] && value <= data.rangeLimits[1]; }
+
+  function setRange(value, fromInput) {
+    if (!validRange(value)) {
+      if (rangeInput) rangeInput.setAttribute("aria-invalid", "true");
+      if (rangeMessage) rangeMessage.textContent = L.range_invalid;
+      return false;
+    }
+    if (rangeInput) {
+      rangeInput.removeAttribute("aria-invalid");
+      if (!fromInput) rangeInput.value = String(value);
+    }
+    if (rangeMessage) rangeMessage.textContent = "";
+    state.rangeKm = value;
+    restyle(); renderReach();
+    return true;
+  }
+
+  function setFocus(id, update) {
+    state.focus = id;
+    if (focusSelect) focusSelect.value = id;
+    var name = $("bk-focus-name");
+    if (name) name.textContent = byId[id].name;
+    if (state.ready) {
+      window.Plotly.restyle(mapDiv, { lat: [[byId[id].lat]], lon: [[byId[id].lon]] }, [T.focus]);
+      restyle();
+    }
+    if (update !== false) writeHash();
+  }
+
+  // ---------------------------------------------------------------- evidence and event links find their row
+  function findRow(id) {
+    var row = $(id);
+    if (!row || row.tagName !== "TR") return false;
+    if (row.hidden && search) { search.value = ""; filter(); }
+    var m = monthIndex(id.slice(3, 10));
+    if (m >= 0) readerMoves(m);
+    all("tr.bk-highlight").forEach(function (r) { r.classList.remove("bk-highlight"); });
+    row.classList.add("bk-highlight");
+    row.tabIndex = -1;
+    row.scrollIntoView({ block: "center" });
+    row.focus({ preventScroll: true });
+    return true;
+  }
+
+  // ---------------------------------------------------------------- table: sort and search
+  var rows = table ? Array.prototype.slice.call(table.tBodies[0].rows) : [];
+  var texts = rows.map(function (r) { return (r.textContent + " " + (r.getAttribute("data-names") || "")).toLowerCase(); });
+  var countNode = $("bk-count"), countSuffix = countNode ? countNode.textContent.replace(/^\d+\s*/, "") : "";
+
+  function filter() {
+    var words = ((search && search.value) || "").toLowerCase().split(/\s+/).filter(Boolean), shown = 0;
+    rows.forEach(function (row, i) {
+      var hit = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
+      row.hidden = !hit; if (hit) shown++;
+    });
+    if (countNode) countNode.textContent = shown + " " + countSuffix;
+  }
+
+  function sortKey(row, col) {
+    return col === 0 ? row.id : row.cells[col].textContent.toLowerCase();
   }
 
   function initTable() {
-    var table = document.getElementById("bk-events");
-    var search = document.getElementById("bk-search");
-    var count = document.getElementById("bk-count");
     if (!table) return;
-    var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    var suffix = count ? count.textContent.replace(/^\d+\s*/, "") : "";
-    var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
-
-    function filter() {
-      var words = (search.value || "").toLowerCase().split(/\s+/).filter(Boolean), shown = 0;
-      rows.forEach(function (row, i) {
-        var hit = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
-        row.hidden = !hit; if (hit) shown++;
-      });
-      if (count) count.textContent = shown + " " + suffix;
-    }
-
-    function key(row, col) {
-      var cell = row.cells[col];
-      return (cell.getAttribute("data-sort-key") || cell.textContent).toLowerCase();
-    }
-
-    Array.prototype.forEach.call(table.tHead.querySelectorAll("button[data-sort]"), function (button) {
+    all("button[data-sort]", table.tHead).forEach(function (button) {
       button.addEventListener("click", function () {
-        var col = Number(button.getAttribute("data-sort"));
-        var th = button.parentNode;
+        var col = Number(button.getAttribute("data-sort")), th = button.parentNode;
         var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
-        Array.prototype.forEach.call(table.tHead.querySelectorAll("th"), function (h) { h.setAttribute("aria-sort", "none"); });
+        all("th", table.tHead).forEach(function (h) { h.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", dir);
-        var sign = dir === "ascending" ? 1 : -1;
+        var sign = dir === "ascending" ? 1 : -1, body = table.tBodies[0];
         rows.slice().sort(function (a, b) {
-          var ka = key(a, col), kb = key(b, col);
+          var ka = sortKey(a, col), kb = sortKey(b, col);
           return (ka < kb ? -1 : ka > kb ? 1 : 0) * sign || (a.id < b.id ? -1 : 1);
         }).forEach(function (row) { body.appendChild(row); });
       });
@@ -274,6 +517,143 @@
     if (search) search.addEventListener("input", filter);
   }
 
-  window.BakhmutReport = { initMap: initMap, initTable: initTable, distanceKm: distanceKm };
-  document.addEventListener("DOMContentLoaded", function () { initMap(); initTable(); });
+  // ---------------------------------------------------------------- downloads
+  var kindIds = null;
+  function kindOf(label) {
+    if (!kindIds) { kindIds = {}; Object.keys(data.kinds).forEach(function (k) { kindIds[data.kinds[k]] = k; }); }
+    return kindIds[label] || label;
+  }
+
+  function sourceIdOf(anchor) {
+    var li = $(anchor.getAttribute("href").slice(1));
+    return li ? li.getAttribute("data-id") : "";
+  }
+
+  function eventsCsv() {
+    var names = {};
+    data.settlements.forEach(function (s) { names[s.name] = s.id; });
+    var out = [["event_id", "date", "date_precision", "kind", "settlements", "change_id", "holder_before",
+      "holder_after", "statement_by", "side", "title", "note", "sources"]];
+    rows.forEach(function (row) {
+      var c = row.cells, holders = (row.getAttribute("data-holders") || ">").split(">");
+      var note = c[3].querySelector("small");
+      out.push([row.id, row.id.slice(3, 13), row.getAttribute("data-precision") || "day", kindOf(c[2].textContent),
+        c[1].textContent.split(", ").filter(Boolean).map(function (n) { return names[n] || n; }).join(";"),
+        row.getAttribute("data-change") || "", holders[0], holders[1], c[4].textContent,
+        row.getAttribute("data-side") || "", c[3].firstChild ? c[3].firstChild.textContent : "",
+        note ? note.textContent : "", all("a", c[5]).map(sourceIdOf).join(";")]);
+    });
+    return csv(out);
+  }
+
+  function controlCsv() {
+    var out = [["month", "settlement_id", "settlement", "holder"]];
+    data.months.forEach(function (month, m) {
+      data.settlements.forEach(function (s) { out.push([month, s.id, s.name, HOLDER_OF[holderAt(m, s)]]); });
+    });
+    return csv(out);
+  }
+
+  function sourcesCsv() {
+    var out = [["source_id", "publisher", "title", "url", "date_published", "source_type", "original_publisher",
+      "original_title", "original_url"]];
+    all("#sources li[data-id]").forEach(function (li) {
+      var type = li.getAttribute("data-type") || "publisher", title = li.querySelector(".bk-src-title");
+      var original = li.querySelector(".bk-src-original"), origin = li.querySelector(".bk-src-origin");
+      var date = li.querySelector("time");
+      out.push([li.getAttribute("data-id"), li.getAttribute("data-publisher") || origin.textContent,
+        title ? title.textContent : "", title && title.href ? title.getAttribute("href") : "",
+        date ? date.textContent : "", type, type === "publisher" ? "" : origin.textContent,
+        original ? original.textContent : "", original && original.href ? original.getAttribute("href") : ""]);
+    });
+    return csv(out);
+  }
+
+  function download(button) {
+    var file = button.getAttribute("data-file"), name = button.getAttribute("data-name");
+    if (file === "events") save(name, eventsCsv(), "text/csv");
+    else if (file === "control") save(name, controlCsv(), "text/csv");
+    else if (file === "sources") save(name, sourcesCsv(), "text/csv");
+    else if (file === "package") save(name, JSON.stringify(readJson("bk-descriptor"), null, 2) + "\n", "application/json");
+  }
+
+  // ---------------------------------------------------------------- copy link
+  function copyLink() {
+    var url = window.location.href.split("#")[0] + hashFor(), status = $("bk-copy-status");
+    function done() { if (status) status.textContent = L.copied; }
+    function fallback() {
+      var area = document.createElement("textarea");
+      area.value = url; area.setAttribute("readonly", ""); area.className = "bk-visually-hidden";
+      document.body.appendChild(area); area.select();
+      try { document.execCommand("copy"); } catch (e) { /* the address bar still shows the link */ }
+      area.remove(); done();
+    }
+    writeHash();
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(url).then(done, fallback);
+    else fallback();
+  }
+
+  // ---------------------------------------------------------------- wiring
+  function init() {
+    state.index = Number(slider.value);
+    slider.addEventListener("input", function () { readerMoves(Number(slider.value)); });
+    play.addEventListener("click", function () { if (state.playing) { stop(); show(state.index, "reader"); } else start(); });
+    follow.addEventListener("click", function () { setFollow(!state.follow); });
+    zoom.addEventListener("click", function () { setZoom(!state.zoom); });
+    var copy = $("bk-copy-link");
+    if (copy) copy.addEventListener("click", copyLink);
+    timelineButtons.forEach(function (b, i) {
+      b.addEventListener("click", function () { readerMoves(i); });
+      b.addEventListener("keydown", function (e) {
+        var to = e.key === "ArrowRight" ? i + 1 : e.key === "ArrowLeft" ? i - 1 : e.key === "Home" ? 0 :
+          e.key === "End" ? timelineButtons.length - 1 : null;
+        if (to === null) return;
+        e.preventDefault();
+        to = Math.max(0, Math.min(timelineButtons.length - 1, to));
+        readerMoves(to); timelineButtons[to].focus();
+      });
+    });
+    if (rangeInput) rangeInput.addEventListener("input", function () {
+      if (setRange(rangeInput.value === "" ? NaN : Number(rangeInput.value), true)) writeHash();
+    });
+    all(".bk-preset").forEach(function (button) {
+      button.addEventListener("click", function () { setRange(Number(button.getAttribute("data-km")), false); writeHash(); });
+    });
+    if (focusSelect) focusSelect.addEventListener("change", function () { setFocus(focusSelect.value); });
+    document.addEventListener("click", function (e) {
+      var a = e.target.closest && e.target.closest("a[href^='#ev-'], a.bk-month-link");
+      if (!a) return;
+      var target = a.getAttribute("href").slice(1);
+      if (a.classList.contains("bk-month-link")) {
+        e.preventDefault(); readerMoves(monthIndex(target));
+        var story = $("bk-story"); if (story && chooseNarrowLayout()) story.scrollIntoView({ block: "start" });
+      } else if (findRow(target)) e.preventDefault();
+    });
+    all(".bk-download").forEach(function (b) { b.addEventListener("click", function () { download(b); }); });
+    var details = $("bk-details-toggle");
+    if (details) details.addEventListener("click", function () {
+      var open = details.getAttribute("aria-expanded") !== "true";
+      details.setAttribute("aria-expanded", open ? "true" : "false");
+      document.querySelector(".bk-map-panel").classList.toggle("bk-details-open", open);
+    });
+    window.addEventListener("hashchange", function () { fromHash(true); });
+    window.addEventListener("resize", function () { watchStory(); onResize(); });
+    initTable();
+    show(state.index, "init");
+    if (!fromHash(true)) storyMonth();
+    watchStory();
+    // plotly.js runs after the first paint: the SVG map is on screen by then
+    window.requestAnimationFrame(function () { window.setTimeout(loadPlotly, 0); });
+  }
+
+  window.BakhmutReport = {
+    show: function (m) { readerMoves(m); }, distanceKm: distanceKm, plotlyText: plotlyText, csvCell: csvCell,
+    summary: summary, hover: hover, state: state, eventsCsv: eventsCsv, controlCsv: controlCsv, sourcesCsv: sourcesCsv
+  };
+  init();
+  }
+
+  window.BakhmutReport = { plotlyText: plotlyText, csvCell: csvCell, distanceKm: distanceKm };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", main);
+  else main();
 })();

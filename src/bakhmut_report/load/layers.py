@@ -1,0 +1,101 @@
+"""Base layers of the map (rivers, oblast boundaries): GeoJSON lines, read and checked, never pasted.
+
+Each resource of the data package marked ``"x-baseLayer": true`` is a GeoJSON
+FeatureCollection of LineString / MultiLineString features. It is parsed,
+checked (structure, finite coordinates inside the theatre) and returned as
+lists of (lon, lat) lines rounded to 4 decimals; the page gets them re-serialised
+as JSON, so nothing from the file reaches the page as it was written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from ..model.errors import DataError, Problem
+from ..model.records import BaseLayer
+
+MAX_BYTES = 2_000_000  # a clipped 1:10m layer is ~20 KB; anything this big is not one
+BOX = ((36.0, 40.0), (47.0, 50.3))  # lon, lat: the theatre with a margin
+
+
+def _fail(path: str, message: str, line: int | None = None) -> DataError:
+    return DataError([Problem(f"data/{path}", line, None, None, message)])
+
+
+def _line(coords: Any, where: str, path: str) -> list[tuple[float, float]]:
+    if not isinstance(coords, list) or len(coords) < 2:
+        raise _fail(path, f"{where}: a line needs at least two [lon, lat] positions")
+    out = []
+    for point in coords:
+        ok = isinstance(point, list) and len(point) >= 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in point[:2])
+        if not ok:
+            raise _fail(path, f"{where}: positions must be [lon, lat] numbers")
+        lon, lat = float(point[0]), float(point[1])
+        if not (BOX[0][0] <= lon <= BOX[0][1] and BOX[1][0] <= lat <= BOX[1][1]):
+            raise _fail(path, f"{where}: position {lon:g}, {lat:g} lies outside the theatre "
+                              f"(lon {BOX[0][0]:g}..{BOX[0][1]:g}, lat {BOX[1][0]:g}..{BOX[1][1]:g})")
+        out.append((round(lon, 4), round(lat, 4)))
+    return out
+
+
+def read_layer(data_dir: Path, resource: dict) -> BaseLayer:
+    path = str(resource["path"])
+    file = data_dir / path
+    try:
+        if not file.is_file():
+            raise _fail(path, "missing or not a regular file: restore it (see geo/PROVENANCE.md)")
+        if file.stat().st_size > MAX_BYTES:
+            raise _fail(path, f"larger than {MAX_BYTES:,} bytes: a base layer is a small clipped extract")
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise _fail(path, "not UTF-8: restore the file") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot be read ({exc.strerror}): restore the file") from None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _fail(path, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except (RecursionError, ValueError):
+        raise _fail(path, "invalid JSON: nested too deeply or a number too long") from None
+    if not isinstance(value, dict) or value.get("type") != "FeatureCollection" or not isinstance(
+            value.get("features"), list):
+        raise _fail(path, 'must be a GeoJSON FeatureCollection: {"type": "FeatureCollection", "features": [...]}')
+    lines: list[list[tuple[float, float]]] = []
+    names: list[str] = []
+    for i, feature in enumerate(value["features"]):
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        where = f"features[{i}]"
+        if kind == "LineString":
+            lines.append(_line(geometry["coordinates"], where, path))
+        elif kind == "MultiLineString" and isinstance(geometry.get("coordinates"), list):
+            lines += [_line(c, f"{where} part {j}", path) for j, c in enumerate(geometry["coordinates"])]
+        else:
+            raise _fail(path, f"{where}: only LineString and MultiLineString features are drawn")
+        properties = feature.get("properties") or {}
+        name = properties.get("name") if isinstance(properties, dict) else None
+        if isinstance(name, str) and name not in names:
+            names.append(name)
+    return BaseLayer(str(resource["name"]), str(resource.get("title", "")), tuple(names), tuple(map(tuple, lines)))
+
+
+def read_topology(data_dir: Path, descriptor: dict) -> dict:
+    """The base map (TopoJSON) as parsed JSON. Interim: load.geometry checks it in full."""
+    resource = next((r for r in descriptor["resources"] if r.get("name") == "geometry"), None)
+    if resource is None:
+        raise _fail("datapackage.json", 'needs a "geometry" resource (the base map)')
+    try:
+        value = json.loads((data_dir / str(resource["path"])).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise _fail(str(resource["path"]), "cannot be read as JSON: restore it (see geo/PROVENANCE.md)") from None
+    if not isinstance(value, dict) or value.get("type") != "Topology":
+        raise _fail(str(resource["path"]), 'must be a TopoJSON Topology ({"type": "Topology", ...})')
+    return value
+
+
+def read_layers(data_dir: Path, descriptor: dict) -> dict[str, BaseLayer]:
+    return {str(r["name"]): read_layer(data_dir, r) for r in descriptor["resources"] if r.get("x-baseLayer") is True}
