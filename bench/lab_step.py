@@ -50,6 +50,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 NOTEBOOK = "notebooks/bakhmut.ipynb"
+VIEWPORT = (1400, 1000)  # the benchmark's window; the layout test uses 1280x900
+CELL = ".jp-NotebookPanel .jp-Notebook .jp-CodeCell"
 TOPOJSON_PATH = "/files/data/geo/europe_50m.json"
 LOCAL_HOST = "127.0.0.1"
 
@@ -259,9 +261,11 @@ HELPERS_JS = r"""
     const month = slider ? slider.parentElement.querySelector('.widget-html') : null;
     return {cell, widgets, plot, slider, handle, events, month};
   };
-  // what the map shows, from the DOM: per marker trace, its labels and number of points
+  // what the map shows, from the DOM: per scattergeo trace, its labels and where its points are drawn
+  // (a place moving from one holder's trace to another's changes this even when the counts stay)
   H.markerDom = (plot) => [...plot.querySelectorAll('.trace.scattergeo')].map(t =>
-    [...t.querySelectorAll('text')].map(x => x.textContent).join('|') + '#' + t.querySelectorAll('path.point').length
+    [...t.querySelectorAll('text')].map(x => x.textContent).join('|') + '#' +
+    [...t.querySelectorAll('path.point')].map(x => x.getAttribute('transform') || '').join(';')
   ).join('/');
   H.baseLayers = (plot) => {
     const out = {};
@@ -270,6 +274,16 @@ HELPERS_JS = r"""
       out[name] = [...paths].reduce((n, p) => n + (p.getAttribute('d') || '').length, 0);
     }
     return out;
+  };
+  // the share of the map the land layer covers (the view of eastern Ukraine is nearly all land, so
+  // its path is short: one clipped outline)
+  H.landCover = (plot) => {
+    let area = 0;
+    for (const path of plot.querySelectorAll('.geo .layer.land path')) {
+      const b = path.getBBox();
+      area = Math.max(area, b.width * b.height);
+    }
+    return plot.clientWidth && plot.clientHeight ? area / (plot.clientWidth * plot.clientHeight) : 0;
   };
   H.state = () => {
     const p = H.parts();
@@ -280,6 +294,7 @@ HELPERS_JS = r"""
                                      n: t.lat ? t.lat.length : 0})),
       markerDom: H.markerDom(p.plot),
       baseLayers: H.baseLayers(p.plot),
+      landCover: H.landCover(p.plot),
       config: p.plot._context ? {topojsonURL: p.plot._context.topojsonURL} : null,
       slider: p.handle.getAttribute('aria-valuenow'),
       month: p.month ? p.month.textContent.trim() : '',
@@ -312,6 +327,44 @@ HELPERS_JS = r"""
     p.handle.dispatchEvent(new KeyboardEvent('keydown', {key, code: key, bubbles: true, cancelable: true}));
     requestAnimationFrame(poll);
   });
+  // The explorer's layout as drawn: boxes of the output area, the map, the legend, the three panes,
+  // the control rows and the preset buttons (with their scroll and client widths), the legend's
+  // entries and the events pane's links.
+  H.box = (el) => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height,
+            scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, text: (el.innerText || '').trim().slice(0, 200)};
+  };
+  H.layout = () => {
+    const p = H.parts();
+    if (!p.cell) return null;
+    const q = (sel) => p.cell.querySelector(sel);
+    const output = p.widgets ? p.widgets.closest('.jp-OutputArea-output') : null;
+    const panes = {};
+    for (const name of ['events', 'reach', 'article']) panes[name] = H.box(q(`.bk-live-pane.bk-pane-${name}`));
+    const legend = q('.bk-live-legend');
+    return {
+      viewport: {width: window.innerWidth, height: window.innerHeight},
+      output: H.box(output),
+      explorer: H.box(q('.bk-live-explorer')),
+      plot: H.box(p.plot),
+      legend: H.box(legend),
+      panes,
+      controls: [...p.cell.querySelectorAll('.bk-live-controls > .widget-hbox')].map(H.box),
+      presets: [...p.cell.querySelectorAll('.widget-toggle-buttons button')].map(H.box),
+      checkboxes: [...p.cell.querySelectorAll('.bk-live-controls .widget-checkbox')].map(H.box),
+      legendItems: legend ? [...legend.querySelectorAll('li')].map(li => {
+        const shape = li.querySelector('svg [fill]');
+        return {key: li.dataset.legend, text: li.innerText.trim(),
+                symbol: (li.querySelector('svg') || {dataset: {}}).dataset.symbol || null,
+                fill: shape ? shape.getAttribute('fill') : null, shown: li.getBoundingClientRect().height > 0};
+      }) : [],
+      eventLinks: p.events ? [...p.events.querySelectorAll('a')].map(a => ({
+        text: a.textContent.trim(), href: a.getAttribute('href'), target: a.getAttribute('target'),
+        rel: a.getAttribute('rel')})) : [],
+    };
+  };
   return true;
 }
 """
@@ -412,7 +465,15 @@ def explorer_labels() -> dict[str, str]:
 
     language = params.DEFAULTS["language"]
     t = texts(language)
-    return {"month": t.label("month"), "events": t.label("events_in_month"), "language": language}
+    return {
+        "month": t.label("month"),
+        "events": t.label("events_in_month"),
+        "reach": t.label("range_list"),
+        "article": t.label("article"),
+        "no_events": t.label("no_events"),
+        "all_kinds": t.label("col_kind"),
+        "language": language,
+    }
 
 
 @dataclass
@@ -449,11 +510,13 @@ class Traffic:
 class LabPage:
     """The notebook open in JupyterLab, run, with the live explorer rendered."""
 
-    def __init__(self, browser, server: LabServer, labels: dict[str, str] | None = None):
+    def __init__(
+        self, browser, server: LabServer, labels: dict[str, str] | None = None, viewport: tuple[int, int] = VIEWPORT
+    ):
         self.server = server
         self.labels = labels or explorer_labels()
         self.traffic = Traffic()
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         self.page = self.context.new_page()
         self.traffic.attach(self.context, self.page)
 
@@ -502,15 +565,13 @@ class LabPage:
         if errors or not ok:
             text = re.sub(r"\x1b\[[0-9;]*m", "", "\n---\n".join(errors))  # no ANSI colours
             raise AssertionError(f"Run All Cells failed ({ok=}):\n{text}")
-        self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").last.scroll_into_view_if_needed()
+        self.page.locator(CELL).last.scroll_into_view_if_needed()
         state = self.wait_for(
             EXPLORER_READY_JS, "the live explorer (FigureWidget map and widgets) did not render", timeout, polling=200
         )
         if state == "empty":
             raise AssertionError(f"{EMPTY_MAP}\n{self.diagnostics()}")
-        self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell").last.locator(
-            ".js-plotly-plot"
-        ).scroll_into_view_if_needed()
+        self.page.locator(CELL).last.locator(".js-plotly-plot").scroll_into_view_if_needed()
         return self
 
     def state(self) -> dict:
@@ -519,7 +580,7 @@ class LabPage:
     def month_handle(self):
         """The month IntSlider's handle (noUiSlider; focusable, arrow keys step it)."""
         return (
-            self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-CodeCell")
+            self.page.locator(CELL)
             .last.locator(".widget-hslider", has=self.page.locator(".widget-label", has_text=self.labels["month"]))
             .locator(".noUi-handle")
         )
@@ -539,13 +600,30 @@ class LabPage:
             arg=month_name,
         )
 
+    def layout(self) -> dict:
+        """The explorer as drawn: boxes (page pixels, with scroll and client widths) of its parts."""
+        return self.page.evaluate("() => window.__bk.layout()")
+
+    def click_checkbox(self, label: str, timeout: float = 30) -> dict:
+        """Click the explorer's checkbox named ``label`` and wait until the events pane changed (kernel idle)."""
+        before = self.state()["events"]
+        self.page.locator(CELL).last.get_by_role("checkbox", name=label, exact=True).click()
+        self.wait_for(
+            "(b) => { const s = window.__bk.state(); "
+            "return !!s && s.events !== b && window.__bk.kernelStatus() === 'idle'; }",
+            f"the events pane did not change after clicking the checkbox {label!r}",
+            timeout,
+            arg=before,
+        )
+        return self.state()
+
     def timed_step(self, key: str, timeout: float = 30) -> float:
         """Milliseconds from the key event (dispatched in the page) to the map's marker DOM changing."""
         return self.page.evaluate("([key, ms]) => window.__bk.step(key, ms)", [key, timeout * 1000])
 
 
 @contextlib.contextmanager
-def lab_session(browser, tmp: Path | None = None):
+def lab_session(browser, tmp: Path | None = None, viewport: tuple[int, int] = VIEWPORT):
     """A LabServer on a copy of the notebook and data, and a LabPage with the explorer rendered."""
     with contextlib.ExitStack() as stack:
         if tmp is None:
@@ -553,7 +631,7 @@ def lab_session(browser, tmp: Path | None = None):
         server = LabServer(lab_root(Path(tmp) / "root"), Path(tmp) / "home")
         stack.callback(server.stop)
         server.start()
-        lab = LabPage(browser, server)
+        lab = LabPage(browser, server, viewport=viewport)
         stack.callback(lab.close)
         lab.open().run_all()
         yield server, lab
@@ -574,22 +652,29 @@ def default_report():
     return Report(dict(params.DEFAULTS), load_valid_dataset())
 
 
-def marker_traces(report, month: str) -> list[dict]:
-    """What the explorer's traces 1..3 (UA, RU, contested) hold at ``month``."""
+def marker_trace_indices() -> list[int]:
+    """Indices of the explorer's holder traces (UA, RU, contested) in its figure (mapfig.TRACES)."""
     from bakhmut_report.present import mapfig
 
-    positions = mapfig.label_positions(report.months.settlements, report.focus)
-    return [
-        mapfig.holder_trace_data(report.months, month, holder, report.t, positions) for holder in mapfig.HOLDER_ORDER
-    ]
+    return [mapfig.TRACES[holder] for holder in mapfig.HOLDER_ORDER]
+
+
+def marker_traces(report, month: str) -> list[dict]:
+    """What the explorer's holder traces (UA, RU, contested) hold at ``month``: lat, lon, customdata."""
+    from bakhmut_report.present import mapfig
+
+    return [mapfig.holder_trace_data(report.months, month, holder, report.t) for holder in mapfig.HOLDER_ORDER]
 
 
 def changing_step(report) -> int:
-    """Index of the first month from the initial one on whose next month the markers differ."""
+    """Index of the first month from the initial one on whose next month a marker is in another trace."""
     months = report.months.months
+
+    def where(month: str) -> list[list[tuple]]:
+        return [list(zip(t["lat"], t["lon"], strict=True)) for t in marker_traces(report, month)]
+
     for index in range(months.index(report.params["initial_month"]), len(months) - 1):
-        texts = [[t["text"] for t in marker_traces(report, months[i])] for i in (index, index + 1)]
-        if texts[0] != texts[1]:
+        if where(months[index]) != where(months[index + 1]):
             return index
     raise LookupError("no month after the initial one changes the map's markers")
 
