@@ -78,3 +78,13 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def rendered_en(tmp_path_factory):
+    """The report in English (the same data and defaults otherwise)."""
+    from bakhmut_report.load import params
+    from bakhmut_report.run.render import render
+
+    out = tmp_path_factory.mktemp("build-en")
+    return render(params.load(PROJECT / "report_params.yaml", ["language=en"]), out)

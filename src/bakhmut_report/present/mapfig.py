@@ -150,7 +150,7 @@ def labels_trace(months: Months, labels: dict[str, Label]) -> dict:
             out["textposition"].append(label.position)
     # invisible markers of the holders' size: plotly.js then sets each name off its marker, as for a holder trace
     return {"type": "scattergeo", "mode": "markers+text", "name": "labels", "hoverinfo": "skip", "showlegend": False,
-            "marker": {"size": 2 * MARKER_RADIUS, "opacity": 0}, "cliponaxis": False,
+            "marker": {"size": 2 * MARKER_RADIUS, "opacity": 0},
             "textfont": {"size": FONT_SIZE, "color": "#1a1a1a", "family": FONT_FAMILY}, **out}
 
 
@@ -268,7 +268,8 @@ def figure_layout(view: View, t: Texts) -> dict:
     }
 
 
-MODEBAR_NL = {"Download plot as a png": "Kaart downloaden als png", "Reset": "Beginbeeld",
+MODEBAR_NL = {"Download plot as a PNG": "Kaart downloaden als png", "Download plot as a png": "Kaart downloaden als png",
+              "Reset": "Beginbeeld",
               "Reset view": "Beginbeeld", "Zoom in": "Inzoomen", "Zoom out": "Uitzoomen"}
 
 

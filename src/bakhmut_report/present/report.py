@@ -1,8 +1,8 @@
 """What the notebook calls: one ``Report`` whose parts display as HTML blocks.
 
 The notebook stays thin: a parameters cell, ``Report.from_parameters(...)`` and one call per
-section: ``header`` (title, the article's date and provenance, a lead computed from the data,
-contents), ``story`` (the article beside a sticky map with its controls and timeline), then
+section: ``story`` (the title, the article's date and provenance, a lead computed from the data, contents,
+then the article, all beside a sticky map with its controls and timeline), then
 ``events_table``, ``method``, ``sources``, ``downloads``, ``colophon`` (parameters, input hash,
 how to cite) and ``key_months`` (small multiples for print). Each part is a ``Block`` with a fixed
 text/plain summary (no memory addresses), so outputs are deterministic for nbval.
@@ -83,15 +83,13 @@ class Report:
         counts = {k: sum(v.verdict == k for v in self.verdicts) for k in VERDICT_KINDS}
         return {k: n for k, n in counts.items() if n}
 
-    def header(self) -> Block:
-        lead = story.lead(self.dataset, self.months, self.focus, self.params, self.t)
-        html = sections.header(self.title, self.dataset, self.t, lead, self.verdict_counts())
-        return Block(html, self.title)
-
     def story(self) -> Block:
-        """The article with each claim's verdict, beside the sticky map that follows the paragraphs."""
-        html = story.story(self.dataset, self.months, self.map_layout, self.verdicts, self.params, self.t)
-        return Block(html, f"Article: {len(self.dataset.article)} blocks; claims {self.verdict_counts()}; "
+        """The first screen and the story: title, the article's date and provenance, a lead computed
+        from the data, then the article with each claim's verdict, all beside the sticky map."""
+        lead = story.lead(self.dataset, self.months, self.focus, self.params, self.t)
+        header = sections.header(self.title, self.dataset, self.t, lead, self.verdict_counts())
+        html = story.story(self.dataset, self.months, self.map_layout, self.verdicts, self.params, self.t, header)
+        return Block(html, f"{self.title}. Article: {len(self.dataset.article)} blocks; claims {self.verdict_counts()}; "
                            + mapfig.month_summary(self.months, self.params["initial_month"], self.t))
 
     def events_table(self) -> Block:

@@ -21,7 +21,7 @@ from .i18n import Texts
 MAX_MONTH_EVENTS = 12
 MAX_TABLE_ROWS = 250
 MAX_CHANGE_ROWS = 250
-MAX_SOURCES = 400
+MAX_SOURCES = 1000
 EVENT_COLUMNS = ("col_date", "col_settlements", "col_kind", "col_event", "col_by", "col_sources")
 
 

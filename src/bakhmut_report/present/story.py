@@ -96,7 +96,8 @@ def timeline(months: Months, t: Texts, key: list[str], article_month: str, initi
 
 
 def story(dataset: Dataset, months: Months, layout: mapfig.MapLayout, verdicts: list[Verdict], p: dict,
-          t: Texts) -> Markup:
+          t: Texts, header: Markup) -> Markup:
+    """The header and the article (with claims and map tools) beside the sticky map panel."""
     initial = p["initial_month"]
     figure = mapfig.figure(months, initial, layout, t, p["artillery_range_km"])
     payload = mapfig.payload(months, layout, t, p["artillery_range_km"])
@@ -115,14 +116,14 @@ def story(dataset: Dataset, months: Months, layout: mapfig.MapLayout, verdicts: 
     blocks_month = {b.block_id: b.month for b in dataset.article}
     page_figure = mapfig.page_figure(figure, t)
     return render(
-        "story.html.j2", t=t, sections_=dataset.sections(), annotations=notes, blocks_month=blocks_month,
+        "story.html.j2", t=t, header=header, sections_=dataset.sections(), annotations=notes, blocks_month=blocks_month,
         months=months, initial=initial, index=months.months.index(initial), month_count=len(months.months),
         summary=summary, svgs=svgs, map_div_id=MAP_DIV_ID, figure=page_figure, payload=payload,
         timeline=timeline(months, t, key, dataset.article_month, initial), styles=HOLDER_STYLE,
         holders=HOLDER_ORDER, basis=p["control_basis"], focus=layout.focus,
         month_events=sections.month_event_list(dataset, months, initial, t),
         tools=sections.map_tools(dataset, months, t, p, layout.focus, layout.outside, initial),
-        range_km=p["artillery_range_km"], window=DATA_WINDOW,
+        range_km=p["artillery_range_km"], window=DATA_WINDOW, aspect=round(wide.height / wide.width, 4),
     )
 
 

@@ -15,7 +15,7 @@
   "use strict";
   var EARTH_RADIUS_KM = 6371.0088;
   var STEP_MS = 900;
-  var NARROW_BELOW = 640; // px of map frame width: below it the phone's view and labels are used
+  var PHONE = "(max-width: 760px)"; // the phone layout (report.css): a sticky band and the narrow view
 
   // ---------------------------------------------------------------- helpers
   function $(id) { return document.getElementById(id); }
@@ -160,7 +160,7 @@
     return { width: Math.floor(view.width * scale), height: Math.floor(view.height * scale), w: w, h: h };
   }
 
-  function chooseView() { return frame.clientWidth < NARROW_BELOW ? "narrow" : "wide"; }
+  function chooseView() { return chooseNarrowLayout() ? "narrow" : "wide"; }
 
   function geoRanges() {
     var view = data.views[state.view];
@@ -409,7 +409,7 @@
     return sticky ? panel.getBoundingClientRect().bottom + 40 : window.innerHeight * 0.45;
   }
 
-  function chooseNarrowLayout() { return window.matchMedia("(max-width: 760px)").matches; }
+  function chooseNarrowLayout() { return window.matchMedia(PHONE).matches; }
 
   function watchStory() {
     if (observer) observer.disconnect();
