@@ -13,20 +13,9 @@ import signal
 import threading
 from pathlib import Path
 
-from ..model.errors import RenderError, ReportError
+from ..model.errors import RenderError
 from . import notebook
-
-
-def notebook_path() -> Path:
-    """The notebook a render executes: notebooks/bakhmut.ipynb, or the path in $BAKHMUT_NOTEBOOK.
-
-    The override exists for the fault tests, which run a copy with a failing,
-    crashing or sleeping cell; it is part of the input hash like the real one.
-    """
-    path = Path(os.environ.get("BAKHMUT_NOTEBOOK") or notebook.NOTEBOOK)
-    if not path.is_file():
-        raise ReportError(f"the notebook {path} does not exist: check $BAKHMUT_NOTEBOOK")
-    return path
+from .notebook import notebook_path
 
 
 def execute(params: dict, data_dir: Path | str | None = None):
@@ -36,7 +25,7 @@ def execute(params: dict, data_dir: Path | str | None = None):
     from papermill.exceptions import PapermillExecutionError
 
     nb_path = notebook_path()
-    nb = notebook.for_report(notebook.read(nb_path))
+    nb = notebook.for_report(notebook.read(nb_path))  # a file that is not a notebook: exit 2, no kernel
     env_backup = os.environ.get("BAKHMUT_DATA_DIR")
     if data_dir:
         os.environ["BAKHMUT_DATA_DIR"] = str(Path(data_dir).resolve())

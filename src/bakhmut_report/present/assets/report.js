@@ -39,7 +39,7 @@
     return language === "nl" ? text.replace(".", ",") : text;
   }
 
-  function escapeText(text) { // plotly hover markup reads tags and entities: show data as text
+  function plotlyText(text) { // data as plain text in plotly's markup (labels, hover): html.plotly_text in Python
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
@@ -89,7 +89,7 @@
       var steps = data.steps[s.index], step = steps[0];
       for (var i = 0; i < steps.length && steps[i][0] <= data.monthEnds[m]; i++) step = steps[i];
       var cause = step[1] >= 0 ? "<br>" + data.causes[step[1]] : "";
-      return "<b>" + escapeText(s.name) + "</b> (" + groupDigits(s.pop, data.calendar.thousands) + ")<br>" +
+      return "<b>" + plotlyText(s.name) + "</b> (" + groupDigits(s.pop, data.calendar.thousands) + ")<br>" +
         HOLDER_LABEL[data.holders[m][s.index]] + ", " + data.calendar.since + " " + formatDay(step[0]) + cause;
     }
 
@@ -100,7 +100,7 @@
       });
       data.settlements.forEach(function (s) {
         var t = out[HOLDER_CODES[data.holders[m][s.index]]];
-        t.lat.push(s.lat); t.lon.push(s.lon); t.text.push(s.label);
+        t.lat.push(s.lat); t.lon.push(s.lon); t.text.push(plotlyText(s.label));
         t.textposition.push(s.pos); t.customdata.push(hover(m, s));
       });
       return out;
