@@ -11,9 +11,11 @@ failures are bad input (parameters or data), 1 when a render failed.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import os
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -86,6 +88,41 @@ def _render_one(params: dict, out_dir: str, force: bool, data_dir: str | None) -
     return Outcome(name, True, where, time.perf_counter() - start, result.cached)
 
 
+@contextlib.contextmanager
+def _raising_signals():
+    """While the pool runs, SIGINT and SIGTERM raise KeyboardInterrupt here, so the workers can be stopped."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+def _worker_signals() -> None:
+    """A worker leaves Ctrl-C to the batch, which stops it with SIGTERM (its kernel guard and the
+    output switch handle that; elsewhere there is nothing to undo, so SIGTERM just ends it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop_workers(pool: ProcessPoolExecutor, patience: float = 20.0) -> None:
+    processes = list(getattr(pool, "_processes", {}).values())  # the executor keeps no public list
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    deadline = time.monotonic() + patience
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+
+
 def _first_lines(message: str) -> str:
     """A DataError's head line says only how many problems: keep the first problem too."""
     lines = message.splitlines()
@@ -115,12 +152,19 @@ def run_batch(args, say=print) -> int:
     import papermill  # noqa: F401
 
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(valid) or 1))) as pool:
-        futures = [pool.submit(_render_one, p, args.out, args.force, args.data) for p in valid.values()]
-        with tqdm(total=len(futures), desc="rendering", unit="report", file=sys.stderr, disable=None) as bar:
-            for future in as_completed(futures):
-                outcomes.append(future.result())
-                bar.update(1)
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(valid) or 1)), initializer=_worker_signals)
+    try:
+        with _raising_signals():
+            futures = [pool.submit(_render_one, p, args.out, args.force, args.data) for p in valid.values()]
+            with tqdm(total=len(futures), desc="rendering", unit="report", file=sys.stderr, disable=None) as bar:
+                for future in as_completed(futures):
+                    outcomes.append(future.result())
+                    bar.update(1)
+    except KeyboardInterrupt:
+        _stop_workers(pool)  # each finishes or undoes its own render: no mixed or half-written report
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     say(summary(outcomes, time.perf_counter() - started, duplicates=len(variants) - len(outcomes)))
     failed = [o for o in outcomes if not o.ok]
     if not failed:

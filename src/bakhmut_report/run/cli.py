@@ -9,22 +9,32 @@ are shown escaped, so data cannot drive the terminal.
 
 # Ctrl-C handling comes first, before any other import: a SIGINT while the program is still
 # starting must end it with 130 and no traceback, like one that arrives later.
+#
+# Outside the few sections that must clean up, a signal ends the program at once: the handler
+# writes one line and exits 130. It does not raise KeyboardInterrupt, which, arriving at an
+# arbitrary moment, can be turned into another error by the code it interrupts (Python 3.11
+# wraps it in a RuntimeError inside a class body's __set_name__, i.e. in many imports) and
+# then shows a traceback. Until a render writes its outputs nothing needs undoing, so the
+# message "the previous outputs are unchanged" is true. The sections with cleanup install
+# their own handlers for their duration: the kernel guard (execute.py: kill the kernel, then
+# KeyboardInterrupt), the switch of the outputs (files.py: finish it, then say so) and the
+# batch's worker pool (batch.py: stop the workers).
 import os
 import signal
 import sys
 
-_state = {"armed": False}
 _ARGV0 = (sys.argv[0] if sys.argv else "").replace("\\", "/")
 #: imported as the program (the bakhmut-report script or python -m bakhmut_report), not as a library
 AS_PROGRAM = _ARGV0.rsplit("/", 1)[-1] == "bakhmut-report" or _ARGV0.endswith("bakhmut_report/__main__.py")
+_state = {"message": b"bakhmut-report: interrupted\n"}
 
 
 def _signalled(signum, frame):
-    """SIGINT/SIGTERM: inside a command, unwind (cleanup runs); before or after one, exit 130 at once."""
-    if _state["armed"]:
+    """SIGINT/SIGTERM outside a section with cleanup: one line on stderr, exit 130 (as a library: raise)."""
+    if not AS_PROGRAM:
         raise KeyboardInterrupt
     try:
-        os.write(2, b"bakhmut-report: interrupted\n")
+        os.write(2, _state["message"])
     finally:
         os._exit(130)
 
@@ -46,6 +56,7 @@ if AS_PROGRAM:
     _install()
 
 import argparse  # noqa: E402 - after the signal handlers, on purpose
+import contextlib  # noqa: E402
 import csv  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
@@ -257,7 +268,9 @@ def _interrupted(command: str, exc: KeyboardInterrupt) -> str:
     if written:
         shown = " and ".join(str(p) for p in written)
         return f"bakhmut-report {command}: interrupted after the new outputs were complete: {shown} are the new render"
-    if command in ("render", "batch", "refresh-notebook"):
+    if command == "batch":
+        return f"bakhmut-report {command}: interrupted; variants that finished are in place, the others unchanged"
+    if command in ("render", "refresh-notebook"):
         return f"bakhmut-report {command}: interrupted; the previous outputs are unchanged"
     return f"bakhmut-report {command}: interrupted"
 
@@ -265,24 +278,29 @@ def _interrupted(command: str, exc: KeyboardInterrupt) -> str:
 def main(argv: list[str] | None = None) -> int:
     previous, hook = _install()
     try:
-        return _main(argv)
+        code = _main(argv)
     finally:
         if not AS_PROGRAM:  # called as a function (tests): leave the caller's handlers as they were
             sys.excepthook = hook
             for signum, handler in previous.items():
                 signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+    if AS_PROGRAM:  # end here: a signal during the interpreter's shutdown would meet its default handler
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def _main(argv: list[str] | None) -> int:
     command = "?"
-    _state["armed"] = True
     try:
         try:
             args = build_parser().parse_args(argv)
             command = args.command
+            _state["message"] = (printable(_interrupted(command, KeyboardInterrupt())) + "\n").encode(errors="replace")
             return COMMANDS[command](args)
         finally:
-            _state["armed"] = False  # from here on a signal exits 130 at once
             if command != "?":
                 sys.stdout.flush()
     except ReportError as exc:
