@@ -642,6 +642,17 @@ def test_resource_paths_stay_inside_the_data_directory_and_are_bounded(data_copy
     assert "root:" not in run.stderr and "/bin/" not in run.stderr, "a file's content was printed"
 
 
+def test_a_resource_that_is_not_its_csv_is_refused_without_quoting_it(data_copy, run_cli):
+    """A resource path naming some other file inside data/ (here a copy of /etc/passwd): nothing of it is shown."""
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    next(r for r in descriptor["resources"] if r["name"] == "events")["path"] = "passwd"
+    (data_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (data_copy / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin\n", encoding="utf-8")
+    run = run_cli("check", "--data", data_copy)
+    assert_refused(run, "data/passwd:1: the first line is not the header")
+    assert "root" not in run.stderr and "/bin/bash" not in run.stderr and "daemon" not in run.stderr
+
+
 def test_a_catastrophic_pattern_does_not_hang_check(data_copy, run_cli):
     descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
     field = next(r for r in descriptor["resources"] if r["name"] == "sources")["schema"]["fields"][0]

@@ -801,12 +801,25 @@ def _header_ok(header: list[str], table: Table, problems: list[Problem]) -> bool
         return True
     missing = [n for n in expected if n not in header]
     extra = [n for n in header if n not in expected]
+    if len(missing) == len(expected):  # not this table's header at all: quote none of the file
+        _problem(
+            problems,
+            table,
+            1,
+            None,
+            None,
+            f"the first line is not the header {','.join(expected)} (none of its {len(header)} fields is a "
+            "column of this table): is this the right file?",
+        )
+        return False
     detail = []
     if missing:
         detail.append(f"missing {', '.join(missing)}")
     if extra:
         hint = did_you_mean(extra[0], missing) if missing else ""
-        detail.append(f"unexpected {', '.join(extra)}" + (f".{hint}" if hint else ""))
+        shown = ", ".join(n if re.fullmatch(r"[\w -]{1,40}", n) else _shown(n) for n in extra[:5])
+        more = f" and {len(extra) - 5} more" if len(extra) > 5 else ""
+        detail.append(f"unexpected {shown}{more}" + (f".{hint}" if hint else ""))
     if not detail:
         detail.append("columns in the wrong order")
     _problem(problems, table, 1, None, None, f"header must be {','.join(expected)} ({'; '.join(detail)})")
