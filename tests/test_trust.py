@@ -168,6 +168,10 @@ def break_geometry(data: Path, how: str) -> None:
     elif how == "link outside":
         path.unlink()
         path.symlink_to(PROJECT / "data" / "geo" / "europe_50m.json")
+    elif how == "lone surrogate":  # valid JSON, but no text that can be written as UTF-8
+        value = json.loads(text)
+        value["objects"]["countries"]["geometries"][0]["properties"] = {"name": "\ud800"}
+        path.write_text(json.dumps(value), encoding="utf-8")
     else:
         raise ValueError(how)
 
@@ -183,6 +187,7 @@ GEOMETRY_DAMAGE = {
     "no land": "objects: lacks the layer land the map draws",
     "nan": "NaN/Infinity",
     "link outside": "leads outside the data directory",
+    "lone surrogate": "data/geo/europe_50m.json: contains a \\ud800-\\udfff escape",
 }
 
 
@@ -824,6 +829,13 @@ def test_a_broken_descriptor_exits_2(data_copy, run_cli, how):
         descriptor.write_bytes(b"")
     run = run_cli("check", "--data", data_copy, timeout=30)
     assert_refused(run, "data/datapackage.json")
+
+
+def test_a_lone_surrogate_in_the_descriptor_exits_2(data_copy, run_cli):
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["title"] += "\ud800"
+    (data_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert_refused(run_cli("check", "--data", data_copy), "data/datapackage.json: contains a \\ud800-\\udfff escape")
 
 
 @pytest.mark.parametrize("option", [["--from", "0000-01"], ["--to", "9999-12"], ["--from", "2023-13"], ["--to", "x"]])

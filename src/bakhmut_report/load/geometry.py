@@ -19,7 +19,7 @@ from typing import Any
 
 from ..model.errors import DataError, Problem
 from ..model.vocabulary import GEOMETRY_RESOURCE
-from .package import DESCRIPTOR, Unreadable, read_data_file
+from .package import DESCRIPTOR, Unreadable, has_lone_surrogate, read_data_file
 
 #: the objects plotly.js reads for the map's layers (showland, showocean, showlakes, showrivers,
 #: showcountries, showcoastlines in present/mapfig.py); a missing one stops the map from drawing
@@ -76,6 +76,8 @@ def load_geometry(data_dir: Path, descriptor: dict) -> dict:
         raise refuse(exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
     except (RecursionError, ValueError):
         raise refuse(None, "invalid JSON: nested too deeply, a number too long, or NaN/Infinity") from None
+    if has_lone_surrogate(value):
+        raise refuse(None, "contains a \\ud800-\\udfff escape that is no character (a lone surrogate)")
     problems = [
         Problem(where, _line_of(text, path), None, None, f"{_name(path)}: {message}") for path, message in _check(value)
     ]

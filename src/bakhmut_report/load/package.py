@@ -203,8 +203,43 @@ def load_descriptor(data_dir: Path) -> dict:
                 )
             ]
         ) from None
+    if has_lone_surrogate(descriptor):
+        raise DataError(
+            [
+                Problem(
+                    f"data/{DESCRIPTOR}",
+                    None,
+                    None,
+                    None,
+                    "contains a \\ud800-\\udfff escape that is no character (a lone surrogate): restore the file "
+                    f"(git checkout data/{DESCRIPTOR})",
+                )
+            ]
+        )
     check_descriptor(descriptor)
     return descriptor
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """True if any string (key or value) in parsed JSON holds a lone surrogate (JSON's \\udXXX escapes allow it).
+
+    Such a string cannot be written as UTF-8, so it would fail the render only when the page is written.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _no_constant(name: str) -> Any:

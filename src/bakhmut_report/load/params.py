@@ -257,9 +257,9 @@ def validate(raw: dict) -> dict:
         if spec.minimum is not None and not spec.minimum <= value <= spec.maximum:
             raise ParameterError(f"{key}: {_shown(value)} is out of range; {allowed}")
         if spec.type is str:
+            if len(value) > MAX_TITLE:  # the title's limit; every other text is a short name
+                raise ParameterError(f"{key}: at most {MAX_TITLE} characters")
             _check_text(key, value)
-        if spec.name == "title" and len(value) > MAX_TITLE:
-            raise ParameterError(f"title: at most {MAX_TITLE} characters")
         params[key] = value
     if not params["start_month"] <= params["initial_month"] <= params["end_month"]:
         raise ParameterError(

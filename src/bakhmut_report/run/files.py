@@ -201,9 +201,16 @@ def write_outputs(outputs: Outputs, contents: dict[str, str], input_hash: str) -
     as ``Interrupted`` when the new outputs are complete and in place, as KeyboardInterrupt
     when the write failed (the previous outputs are then unchanged).
     """
+    try:
+        encoded = {suffix: contents[suffix].encode("utf-8") for suffix in SUFFIXES}
+    except UnicodeEncodeError as exc:
+        raise ReportError(
+            f"cannot write {outputs.html}: the report contains text that is not valid Unicode ({exc.reason}); "
+            "the previous outputs are unchanged"
+        ) from None
     with deferred_signals() as received:
         try:
-            _locked_write(outputs, contents, input_hash)
+            _locked_write(outputs, encoded, input_hash)
         except ReportError:
             if received:
                 raise KeyboardInterrupt from None
@@ -212,7 +219,7 @@ def write_outputs(outputs: Outputs, contents: dict[str, str], input_hash: str) -
         raise Interrupted([outputs.html, outputs.notebook])
 
 
-def _locked_write(outputs: Outputs, contents: dict[str, str], input_hash: str) -> None:
+def _locked_write(outputs: Outputs, contents: dict[str, bytes], input_hash: str) -> None:
     refuse_in_the_way(outputs)
     try:
         os.makedirs(outputs.state, exist_ok=True)
@@ -245,12 +252,12 @@ def _cannot_write(path: Path, exc: OSError) -> ReportError:
     )
 
 
-def _write_generation(outputs: Outputs, generation: str, contents: dict[str, str], input_hash: str) -> None:
+def _write_generation(outputs: Outputs, generation: str, contents: dict[str, bytes], input_hash: str) -> None:
     directory = outputs.state / generation
     os.mkdir(directory, 0o755)
     recorded = {}
     for suffix in SUFFIXES:
-        data = contents[suffix].encode("utf-8")
+        data = contents[suffix]
         _write_file(directory / f"{outputs.name}{suffix}", data)
         recorded[f"{outputs.name}{suffix}"] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     manifest = {"generator": f"bakhmut-report {VERSION}", "input_hash": input_hash, "outputs": recorded}
