@@ -658,6 +658,13 @@ def test_a_resource_that_is_not_its_csv_is_refused_without_quoting_it(data_copy,
     assert "root" not in run.stderr and "/bin/bash" not in run.stderr and "daemon" not in run.stderr
 
 
+def test_a_huge_file_anywhere_in_the_data_directory_exits_2(data_copy, run_cli):
+    """Every file there goes into the data version's hash: one over the cap is named, not read."""
+    with (data_copy / "geo" / "huge.bin").open("wb") as handle:
+        handle.truncate(MAX_DATA_FILE_BYTES + 1)
+    assert_refused(run_cli("check", "--data", data_copy), "data/geo/huge.bin: is larger than 20 MB")
+
+
 def test_a_catastrophic_pattern_does_not_hang_check(data_copy, run_cli):
     descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
     field = next(r for r in descriptor["resources"] if r["name"] == "sources")["schema"]["fields"][0]
@@ -891,6 +898,12 @@ def test_terminal_control_characters_from_data_are_shown_escaped(data_copy, run_
     run = run_cli("check", "--data", data_copy)
     assert_refused(run, "\\x1b]0;owned\\x07\\x1b[2Jnote\\u202e")
     assert not re.search("[\x00-\x09\x0b-\x1f\x7f\u202e]", run.stderr)
+
+
+def test_unrecognised_arguments_are_shown_escaped(run_cli):
+    run = run_cli("check", "\x1b[2J\x1b]0;owned\x07")
+    assert run.returncode == 2 and "unrecognized arguments: \\x1b[2J\\x1b]0;owned\\x07" in run.stderr, run.stderr
+    assert "\x1b" not in run.stderr and "Traceback" not in run.stderr
 
 
 def test_printable_escapes_controls_and_keeps_text():

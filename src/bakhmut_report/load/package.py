@@ -944,6 +944,28 @@ def load_tables(data_dir: Path) -> tuple[dict, dict[str, Table]]:
         if "schema" in resource:
             tables[resource["name"]] = read_table(data_dir, resource, problems, deadline)
     check_list_foreign_keys(tables, descriptor.get("resources", []), problems)
+    check_directory(data_dir, problems)
     if problems:
         raise DataError(problems)
     return descriptor, tables
+
+
+def check_directory(data_dir: Path, problems: list[Problem]) -> None:
+    """Every file in the data directory (all are hashed into the data version) is readable and within the cap."""
+    reported = {problem.file for problem in problems}
+    for path in sorted(data_dir.rglob("*")):
+        try:
+            info = path.stat()
+        except OSError:
+            continue  # a dangling link or a loop: no content to hash
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        where = f"data/{path.relative_to(data_dir).as_posix()}"
+        if where in reported:
+            continue
+        if info.st_size > MAX_DATA_FILE_BYTES:
+            problems.append(
+                Problem(where, None, None, None, f"is larger than {_megabytes(MAX_DATA_FILE_BYTES)}: remove it")
+            )
+        elif not os.access(path, os.R_OK):
+            problems.append(Problem(where, None, None, None, "cannot be read (permission denied): fix or remove it"))

@@ -8,7 +8,8 @@ are shown escaped, so data cannot drive the terminal.
 """
 
 # Ctrl-C handling comes first, before any other import: a SIGINT while the program is still
-# starting must end it with 130 and no traceback, like one that arrives later.
+# starting must end it with 130 and no traceback, like one that arrives later. (Only the
+# interpreter's own start-up and the package's __init__, the first ~15 ms, come before this line.)
 #
 # Outside the few sections that must clean up, a signal ends the program at once: the handler
 # writes one line and exits 130. It does not raise KeyboardInterrupt, which, arriving at an
@@ -96,6 +97,14 @@ def spreadsheet_safe(cell: object) -> object:
     return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_START) else cell
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes unrecognised arguments as they are: its messages are escaped like ours."""
+
+    def _print_message(self, message, file=None):
+        if message:
+            (file or sys.stderr).write(printable(message))
+
+
 def _params_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-f",
@@ -110,7 +119,7 @@ def _params_args(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="bakhmut-report",
         description=(__doc__ or "").splitlines()[0],
         epilog=EPILOG,
