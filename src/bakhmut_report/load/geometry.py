@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +228,8 @@ def _name(path: tuple) -> str:
         return "the file"
     out = ""
     for step in path:
+        if isinstance(step, str) and not re.fullmatch(r"\w{1,40}", step):
+            step = repr(step) if len(step) <= 40 else repr(step[:37] + "...")  # a name from the file, kept short
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
     return out
 
