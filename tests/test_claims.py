@@ -76,8 +76,8 @@ def test_control_basis_changes_the_map_and_the_report_says_so(dataset):
 
     confirmed = Report({**params.DEFAULTS, "end_month": "2024-12"}, dataset)
     claimed = Report({**params.DEFAULTS, "end_month": "2024-12", "control_basis": "claimed"}, dataset)
-    assert "bevestigde wisselingen" in confirmed.map().html
-    assert "volgt claims" in claimed.map().html
+    assert "bevestigde wisselingen" in confirmed.story().html
+    assert "volgt claims" in claimed.story().html
     # Russia's unconfirmed May 2024 claim: the claimed map follows it, the default map says contested
     assert confirmed.months.holders("2024-06")["klishchiivka"] == "contested"
     assert claimed.months.holders("2024-06")["klishchiivka"] == "RU"

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bakhmut_report.load import params
 from helpers import edit_csv
 
 pytestmark = pytest.mark.slow
+SOLEDAR_EN = params.variant_name(params.load(None, ["focus_city=Soledar", "language=en"]))
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """What the output directory shows: every report's bytes, by file name."""
+    return {p.name: p.read_bytes() for p in sorted(out.glob("*.html")) + sorted(out.glob("*.ipynb"))}
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +27,12 @@ def soledar_en(tmp_path_factory, run_cli):
 
 
 def test_render_a_variant(soledar_en):
-    html = (soledar_en / "report-language=en-focus_city=Soledar.html").read_text(encoding="utf-8")
+    assert SOLEDAR_EN.startswith("report-language=en-focus_city=Soledar-")
+    html = (soledar_en / f"{SOLEDAR_EN}.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
     assert "How Russia and Ukraine are fighting over a city of little strategic value" in html
     assert "Focus: Soledar" in html and "Who holds what, month by month" in html
-    assert (soledar_en / "report-language=en-focus_city=Soledar.ipynb").exists()
+    assert (soledar_en / f"{SOLEDAR_EN}.ipynb").exists()
 
 
 @pytest.mark.parametrize(
@@ -34,11 +44,11 @@ def test_render_a_variant(soledar_en):
     ],
 )
 def test_bad_parameters_exit_2_and_keep_the_previous_report(soledar_en, args, message, run_cli):
-    before = {p.name: p.read_bytes() for p in soledar_en.iterdir()}
+    before = outputs(soledar_en)
     run = run_cli("render", "-p", "focus_city=Soledar", "-p", "language=en", *args, "--out", str(soledar_en))
     assert run.returncode == 2
     assert message in run.stderr and "Traceback" not in run.stderr
-    assert {p.name: p.read_bytes() for p in soledar_en.iterdir()} == before
+    assert outputs(soledar_en) == before
 
 
 def test_cache_hit_and_force(soledar_en, run_cli):
@@ -76,7 +86,7 @@ def test_params_lists_every_parameter_with_help(run_cli):
 
 
 def test_bad_data_stops_the_render_before_anything_is_written(soledar_en, data_copy, run_cli):
-    before = {p.name: p.read_bytes() for p in soledar_en.iterdir()}
+    before = outputs(soledar_en)
     line = edit_csv(
         data_copy / "events.csv", ("event_id", "ev-2023-01-25-ua-confirms-soledar-withdrawal"), "holder_after", "XX"
     )
@@ -94,4 +104,4 @@ def test_bad_data_stops_the_render_before_anything_is_written(soledar_en, data_c
     )
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert f"data/events.csv:{line}: column 'holder_after', value 'XX': not allowed; use one of UA, RU." in run.stderr
-    assert {p.name: p.read_bytes() for p in soledar_en.iterdir()} == before
+    assert outputs(soledar_en) == before

@@ -223,7 +223,7 @@ def test_unwritable_out_dir_is_refused_before_any_kernel(tmp_path, monkeypatch):
     out.mkdir()
     real_access = os.access
     monkeypatch.setattr(
-        render.os, "access", lambda path, mode, **kw: False if Path(path) == out else real_access(path, mode, **kw)
+        os, "access", lambda path, mode, **kw: False if Path(path) == out else real_access(path, mode, **kw)
     )
     monkeypatch.setattr(render, "execute", lambda *a, **k: pytest.fail("a kernel was started"))
     with pytest.raises(ReportError, match=f"the output directory {out} is not writable: choose another with --out"):

@@ -110,7 +110,7 @@ def build_report(data_dir: Path) -> None:
     from bakhmut_report.present.report import Report
 
     report = Report(params.load(None), load_valid_dataset(data_dir))
-    for part in (report.header, report.article, report.map, report.events_table, report.method, report.sources):
+    for part in (report.story, report.events_table, report.method, report.sources, report.downloads, report.colophon):
         block = part()
         assert block.html and block.text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 
 import pytest
 
@@ -70,7 +71,7 @@ def test_yaml_refuses_duplicates_aliases_and_tags():
 def test_variant_names_differ_per_variant():
     assert params.variant_name(params.DEFAULTS) == "report"
     a = params.variant_name(params.load(None, ["focus_city=Soledar", "language=en"]))
-    assert a == "report-language=en-focus_city=Soledar"
+    assert re.fullmatch(r"report-language=en-focus_city=Soledar-[0-9a-f]{12}", a), a
 
 
 def test_focus_city_finds_name_variants(dataset):

@@ -10,7 +10,8 @@ from typing import Any
 from ..model.dataset import Dataset
 from ..model.paths import DATA_DIR
 from ..model.records import ArticleBlock, Claim, Event, RangePreset, Route, Settlement, Source
-from .layers import read_layers, read_topology
+from .geometry import load_geometry
+from .layers import read_layers
 from .package import Row, load_tables
 
 
@@ -65,5 +66,5 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
         presets=[_record(RangePreset, r) for r in tables["range_presets"].rows],
         routes=[_record(Route, r) for r in tables["routes"].rows],
         layers=read_layers(directory, descriptor),
-        topology=read_topology(directory, descriptor),
+        topology=load_geometry(directory, descriptor),
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..model.errors import DataError, Problem
 from ..model.records import BaseLayer
+from .package import Unreadable, has_lone_surrogate, read_data_file
 
 MAX_BYTES = 2_000_000  # a clipped 1:10m layer is ~20 KB; anything this big is not one
 BOX = ((36.0, 40.0), (47.0, 50.3))  # lon, lat: the theatre with a margin
@@ -23,6 +24,10 @@ BOX = ((36.0, 40.0), (47.0, 50.3))  # lon, lat: the theatre with a margin
 
 def _fail(path: str, message: str, line: int | None = None) -> DataError:
     return DataError([Problem(f"data/{path}", line, None, None, message)])
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _line(coords: Any, where: str, path: str) -> list[tuple[float, float]]:
@@ -44,23 +49,21 @@ def _line(coords: Any, where: str, path: str) -> list[tuple[float, float]]:
 
 def read_layer(data_dir: Path, resource: dict) -> BaseLayer:
     path = str(resource["path"])
-    file = data_dir / path
-    try:
-        if not file.is_file():
-            raise _fail(path, "missing or not a regular file: restore it (see geo/PROVENANCE.md)")
-        if file.stat().st_size > MAX_BYTES:
-            raise _fail(path, f"larger than {MAX_BYTES:,} bytes: a base layer is a small clipped extract")
-        text = file.read_bytes().decode("utf-8")
+    try:  # the same file rules as every table: inside data/, regular, capped
+        raw = read_data_file(data_dir, path, MAX_BYTES)
+        text = raw.decode("utf-8")
+    except Unreadable as exc:
+        raise _fail(path, f"cannot be read: {exc}; restore it (see geo/PROVENANCE.md)") from None
     except UnicodeDecodeError:
-        raise _fail(path, "not UTF-8: restore the file") from None
-    except OSError as exc:
-        raise _fail(path, f"cannot be read ({exc.strerror}): restore the file") from None
+        raise _fail(path, "not UTF-8: restore the file (see geo/PROVENANCE.md)") from None
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise _fail(path, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
     except (RecursionError, ValueError):
-        raise _fail(path, "invalid JSON: nested too deeply or a number too long") from None
+        raise _fail(path, "invalid JSON: nested too deeply, a number too long, or NaN/Infinity") from None
+    if has_lone_surrogate(value):
+        raise _fail(path, "contains a \\ud800-\\udfff escape that is no character (a lone surrogate)")
     if not isinstance(value, dict) or value.get("type") != "FeatureCollection" or not isinstance(
             value.get("features"), list):
         raise _fail(path, 'must be a GeoJSON FeatureCollection: {"type": "FeatureCollection", "features": [...]}')
@@ -81,20 +84,6 @@ def read_layer(data_dir: Path, resource: dict) -> BaseLayer:
         if isinstance(name, str) and name not in names:
             names.append(name)
     return BaseLayer(str(resource["name"]), str(resource.get("title", "")), tuple(names), tuple(map(tuple, lines)))
-
-
-def read_topology(data_dir: Path, descriptor: dict) -> dict:
-    """The base map (TopoJSON) as parsed JSON. Interim: load.geometry checks it in full."""
-    resource = next((r for r in descriptor["resources"] if r.get("name") == "geometry"), None)
-    if resource is None:
-        raise _fail("datapackage.json", 'needs a "geometry" resource (the base map)')
-    try:
-        value = json.loads((data_dir / str(resource["path"])).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        raise _fail(str(resource["path"]), "cannot be read as JSON: restore it (see geo/PROVENANCE.md)") from None
-    if not isinstance(value, dict) or value.get("type") != "Topology":
-        raise _fail(str(resource["path"]), 'must be a TopoJSON Topology ({"type": "Topology", ...})')
-    return value
 
 
 def read_layers(data_dir: Path, descriptor: dict) -> dict[str, BaseLayer]:

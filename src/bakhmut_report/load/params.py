@@ -7,7 +7,10 @@ Unknown keys are errors with a "did you mean"; cross-parameter rules are checked
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +20,18 @@ import yaml
 from ..model.calendar import is_month
 from ..model.errors import ParameterError, did_you_mean
 from ..model.vocabulary import BASES, DATA_WINDOW, LANGUAGES
+from .package import Unreadable, read_regular_file
 
 DEFAULT_FILE = "report_params.yaml"  # read from the current directory when no -f is given
 MAX_DEPTH = 10  # nesting levels a parameters file may have (it needs 1)
+MAX_FILE_BYTES = 1024 * 1024  # a parameters or batch file (the real one has 300 bytes)
+MAX_TITLE = 200
+#: Unicode categories refused in free text: control characters (terminal escapes), lone surrogates
+#: (they cannot be written as UTF-8) and line or paragraph separators (a title is one line)
+REFUSED_CATEGORIES = {"Cc": "a control character", "Cs": "a lone surrogate", "Zl": "a line separator"}
+REFUSED_CATEGORIES["Zp"] = "a paragraph separator"
+NAME_PREFIX_CHARS = 80  # the readable part of a variant's file name
+NAME_HASH_CHARS = 12  # the hash part: 48 bits, no collision among a batch's 500 variants in practice
 
 
 @dataclass(frozen=True)
@@ -154,16 +166,22 @@ def parse_yaml(text: str, origin: str) -> Any:
         raise ParameterError(f"{origin}: a value cannot be read ({str(exc).split(':')[0]})") from None
 
 
-def read_params_file(path: Path | str) -> dict:
+def read_text_file(path: Path | str, what: str = "parameters file") -> str:
+    """A parameters or batch file's text: a regular UTF-8 file of at most MAX_FILE_BYTES (else ParameterError)."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ParameterError(f"{path}: cannot be read ({exc.strerror})") from None
+        raw = read_regular_file(path, MAX_FILE_BYTES)
+    except Unreadable as exc:
+        raise ParameterError(f"{path}: cannot be read: {exc}; a {what} is a YAML file") from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ParameterError(f"{path}: not UTF-8; save the file as UTF-8") from None
+
+
+def read_params_file(path: Path | str) -> dict:
+    path = Path(path)
+    text = read_text_file(path)
     loaded = parse_yaml(text, str(path.name))
     if loaded is None:
         return {}
@@ -181,7 +199,7 @@ def parse_override(item: str) -> tuple[str, Any]:
     spec = BY_NAME.get(key)
     if spec is None:
         return key, raw  # reported as unknown by validate()
-    return key, _coerce(spec, raw.strip(), from_text=True)
+    return key, _coerce(spec, raw.strip(" "), from_text=True)  # spaces only: a newline or tab is refused
 
 
 def _shown(value: Any) -> str:
@@ -238,8 +256,10 @@ def validate(raw: dict) -> dict:
             raise ParameterError(f"{key}: {_shown(value)} is not allowed; {allowed}")
         if spec.minimum is not None and not spec.minimum <= value <= spec.maximum:
             raise ParameterError(f"{key}: {_shown(value)} is out of range; {allowed}")
-        if spec.name == "title" and len(value) > 200:
-            raise ParameterError("title: at most 200 characters")
+        if spec.type is str:
+            if len(value) > MAX_TITLE:  # the title's limit; every other text is a short name
+                raise ParameterError(f"{key}: at most {MAX_TITLE} characters")
+            _check_text(key, value)
         params[key] = value
     if not params["start_month"] <= params["initial_month"] <= params["end_month"]:
         raise ParameterError(
@@ -247,6 +267,16 @@ def validate(raw: dict) -> dict:
             f"({params['initial_month']}) <= end_month ({params['end_month']}) must hold"
         )
     return params
+
+
+def _check_text(key: str, value: str) -> None:
+    """Free text must be printable: no control characters, lone surrogates or line separators."""
+    for char in value:
+        category = unicodedata.category(char)
+        if category in REFUSED_CATEGORIES:
+            raise ParameterError(
+                f"{key}: contains {REFUSED_CATEGORIES[category]} ({ascii(char)}); write plain text on one line"
+            )
 
 
 def default_file(path: Path | str | None) -> Path | None:
@@ -271,15 +301,23 @@ def load(path: Path | str | None = None, overrides: list[str] | tuple[str, ...] 
 
 
 def variant_name(params: dict) -> str:
-    """'report' for the defaults, else 'report-key=value-...' for what differs (file-name safe)."""
-    changed = [(k, params[k]) for k in BY_NAME if params.get(k, DEFAULTS[k]) != DEFAULTS[k]]
+    """'report' for the defaults, else 'report-<readable>-<hash>': unique per variant, at most 100 characters.
+
+    The readable part lists what differs from the defaults (key=value, file-name safe, cut at
+    NAME_PREFIX_CHARS); the hash is of those values exactly, so variants that differ only in
+    characters the readable part drops or cuts ("Report: X" and "Report; X") still get two names.
+    """
+    changed = {k: params[k] for k in BY_NAME if params.get(k, DEFAULTS[k]) != DEFAULTS[k]}
     if not changed:
         return "report"
     parts = []
-    for key, value in changed:
+    for key, value in changed.items():
         text = f"{value:g}" if isinstance(value, float) else str(value)
         parts.append(f"{key}={re.sub(r'[^A-Za-z0-9._-]+', '_', text)[:40]}")
-    return "report-" + "-".join(parts)
+    readable = "-".join(parts)[:NAME_PREFIX_CHARS].rstrip("-_.")
+    canonical = json.dumps(changed, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("ascii")).hexdigest()[:NAME_HASH_CHARS]
+    return f"report-{readable}-{digest}"
 
 
 def describe() -> str:

@@ -102,7 +102,6 @@ def _layout(view: View, places: tuple[tuple[str, str, float, float, int], ...], 
         if not view.contains(lon, lat):
             continue
         x, y = points[sid]
-        width = text_width(text)
         rank = tier.get(sid, MUST)
         # never over another label; clear of every marker, or else (must-name places) of the must markers,
         # or else (the focus and the article's places) over any marker: the labels are drawn on top
@@ -111,20 +110,33 @@ def _layout(view: View, places: tuple[tuple[str, str, float, float, int], ...], 
             passes.append([markers[o] for o in markers if tier.get(o, MUST) < MUST])
         if rank <= 1:
             passes.append([])
-        for obstacles in passes:
-            found = None
-            for position in POSITIONS:
-                box = label_box(x, y, width, position)
-                inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
-                if inside and not any(overlaps(box, o) for o in placed) and not any(
-                        overlaps(box, m) for m in obstacles if m is not markers[sid]):
-                    found = (position, box)
+        # a must-name place whose name does not fit anywhere is named shortened ("Name…"; the hover has it whole)
+        texts = [text] + ([_shortened(text, n) for n in range(min(len(text) - 1, MAX_SHORTENED), 2, -1)] if rank <= 1 else [])
+        found = None
+        for shown in texts:
+            width = text_width(shown)
+            for obstacles in passes:
+                for position in POSITIONS:
+                    box = label_box(x, y, width, position)
+                    inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
+                    if inside and not any(overlaps(box, o) for o in placed) and not any(
+                            overlaps(box, m) for m in obstacles if m is not markers[sid]):
+                        found = Label(sid, shown, position, box)
+                        break
+                if found:
                     break
             if found:
-                chosen.append(Label(sid, text, found[0], found[1]))
-                placed.append(found[1])
+                chosen.append(found)
+                placed.append(found.box)
                 break
     return tuple(chosen)
+
+
+MAX_SHORTENED = 160  # no wider map fits more characters on one line
+
+
+def _shortened(text: str, length: int) -> str:
+    return text[:length].rstrip() + "\u2026"
 
 
 def place_labels(view: View, settlements: list[Settlement], tiers: dict[str, float]) -> dict[str, Label]:

@@ -94,6 +94,7 @@ class Report:
 
     def events_table(self) -> Block:
         linked = sections.linked_events(control_changes(self.dataset), self.verdicts)
+        linked |= {e.event_id for e in self.months.events_in(self.params["initial_month"])}  # the opening month's list links to them
         return Block(sections.events_table(self.dataset, self.t, linked), f"Events: {len(self.dataset.events)} rows")
 
     def method(self) -> Block:

@@ -1,21 +1,71 @@
 """``bakhmut-report``: render, batch, check, control, params.
 
 Exit codes: 0 ok; 2 bad input (data or parameters: the message says how to fix
-it); 1 the render failed (a cell raised, the kernel died). No tracebacks for
-expected failures; outputs are never left half-written.
+it); 1 the render failed (a cell raised, the kernel died); 130 interrupted
+(Ctrl-C or SIGTERM, at any moment). No tracebacks for expected failures;
+outputs are never left half-written. Terminal control characters in messages
+are shown escaped, so data cannot drive the terminal.
 """
 
-from __future__ import annotations
-
-import argparse
-import csv
-import json
+# Ctrl-C handling comes first, before any other import: a SIGINT while the program is still
+# starting must end it with 130 and no traceback, like one that arrives later. (Only the
+# interpreter's own start-up and the package's __init__, the first ~15 ms, come before this line.)
+#
+# Outside the few sections that must clean up, a signal ends the program at once: the handler
+# writes one line and exits 130. It does not raise KeyboardInterrupt, which, arriving at an
+# arbitrary moment, can be turned into another error by the code it interrupts (Python 3.11
+# wraps it in a RuntimeError inside a class body's __set_name__, i.e. in many imports) and
+# then shows a traceback. Until a render writes its outputs nothing needs undoing, so the
+# message "the previous outputs are unchanged" is true. The sections with cleanup install
+# their own handlers for their duration: the kernel guard (execute.py: kill the kernel, then
+# KeyboardInterrupt), the switch of the outputs (files.py: finish it, then say so) and the
+# batch's worker pool (batch.py: stop the workers).
+import os
 import signal
 import sys
 
-from ..model.calendar import is_month
-from ..model.errors import ReportError
-from ..model.vocabulary import BASES
+_ARGV0 = (sys.argv[0] if sys.argv else "").replace("\\", "/")
+#: imported as the program (the bakhmut-report script or python -m bakhmut_report), not as a library
+AS_PROGRAM = _ARGV0.rsplit("/", 1)[-1] == "bakhmut-report" or _ARGV0.endswith("bakhmut_report/__main__.py")
+_state = {"message": b"bakhmut-report: interrupted\n"}
+
+
+def _signalled(signum, frame):
+    """SIGINT/SIGTERM outside a section with cleanup: one line on stderr, exit 130 (as a library: raise)."""
+    if not AS_PROGRAM:
+        raise KeyboardInterrupt
+    try:
+        os.write(2, _state["message"])
+    finally:
+        os._exit(130)
+
+
+def _uncaught(kind, value, tb, _default=sys.excepthook):
+    if issubclass(kind, KeyboardInterrupt):
+        _signalled(signal.SIGINT, None)
+    _default(kind, value, tb)
+
+
+def _install() -> tuple:
+    """Our handlers for SIGINT and SIGTERM (and the uncaught-exception hook); returns what they replace."""
+    previous = {signum: signal.signal(signum, _signalled) for signum in (signal.SIGINT, signal.SIGTERM)}
+    hook, sys.excepthook = sys.excepthook, _uncaught
+    return previous, hook
+
+
+if AS_PROGRAM:
+    _install()
+
+import argparse  # noqa: E402 - after the signal handlers, on purpose
+import contextlib  # noqa: E402
+import csv  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from ..model.calendar import is_month  # noqa: E402
+from ..model.errors import ReportError  # noqa: E402
+from ..model.vocabulary import BASES, DATA_WINDOW  # noqa: E402
 
 EPILOG = """examples:
   bakhmut-report render                                  # build/report.html with report_params.yaml
@@ -25,6 +75,34 @@ EPILOG = """examples:
   bakhmut-report control --format csv                    # month,settlement,holder
   bakhmut-report params                                  # every parameter with help and default
 """
+
+#: characters shown escaped in messages: C0 and C1 controls (but the newline), DEL, lone
+#: surrogates and the bidirectional overrides that reorder what a terminal shows
+UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: the OWASP rule for CSV injection: cells a spreadsheet would read as a formula
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as escapes ('\\x1b[31m' instead of the escape itself)."""
+    return UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
+def say(text: str, stream=None) -> None:
+    print(printable(text), file=stream or sys.stdout)
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A text cell that starts like a formula gets a leading single quote (OWASP CSV injection rule)."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_START) else cell
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes unrecognised arguments as they are: its messages are escaped like ours."""
+
+    def _print_message(self, message, file=None):
+        if message:
+            (file or sys.stderr).write(printable(message))
 
 
 def _params_args(parser: argparse.ArgumentParser) -> None:
@@ -41,9 +119,9 @@ def _params_args(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="bakhmut-report",
-        description=__doc__.splitlines()[0],
+        description=(__doc__ or "").splitlines()[0],
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -81,6 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _data_dir(args) -> str | None:
+    """``--data`` if given: it must be a directory (a file there is refused with exit 2)."""
+    if args.data is not None and not Path(args.data).is_dir():
+        what = "does not exist" if not Path(args.data).exists() else "is not a directory"
+        raise ReportError(f"--data {args.data}: {what}; give the data directory (the one with datapackage.json)")
+    return args.data
+
+
 def _load_params(args) -> dict:
     from ..load import params
 
@@ -90,23 +176,32 @@ def _load_params(args) -> dict:
 def cmd_render(args) -> int:
     from .render import render
 
-    result = render(_load_params(args), args.out, force=args.force, data_dir=args.data)
+    params = _load_params(args)
+    result = render(params, args.out, force=args.force, data_dir=_data_dir(args))
     state = "up to date (cache hit)" if result.cached else "rendered"
-    print(f"{result.html} {state} [input {result.input_hash}]")
+    say(f"{result.html} {state} [input {result.input_hash}]; notebook: {result.notebook}")
     return 0
 
 
 def cmd_check(args) -> int:
-    from ..validate import load_valid_dataset
+    from .render import load_inputs
 
     params = _load_params(args)
-    dataset = load_valid_dataset(args.data)
+    dataset, geometry = load_inputs(_data_dir(args))
     dataset.settlement_named(params["focus_city"])
-    print(
+    say(
         f"ok: data {dataset.version} ({len(dataset.settlements)} settlements, {len(dataset.events)} events, "
-        f"{len(dataset.sources)} sources, {len(dataset.article)} article blocks); parameters valid"
+        f"{len(dataset.sources)} sources, {len(dataset.article)} article blocks, base map with "
+        f"{len(geometry['arcs'])} arcs); parameters valid"
     )
     return 0
+
+
+def _month_option(name: str, month: str) -> str:
+    first, last = DATA_WINDOW
+    if not (is_month(month) and first <= month <= last):
+        raise ReportError(f"{name} {month!r}: write a month as YYYY-MM between {first} and {last}, e.g. 2023-05")
+    return month
 
 
 def cmd_control(args) -> int:
@@ -114,12 +209,11 @@ def cmd_control(args) -> int:
     from ..validate import load_valid_dataset
 
     params = _load_params(args)
-    dataset = load_valid_dataset(args.data)
+    start = _month_option("--from", args.start) if args.start is not None else None
+    end = _month_option("--to", args.end) if args.end is not None else None
+    dataset = load_valid_dataset(_data_dir(args))
     first, last = data_months(dataset)
-    start, end = args.start or first, args.end or last
-    for name, month in (("--from", start), ("--to", end)):
-        if not is_month(month):
-            raise ReportError(f"{name} {month!r}: write a month as YYYY-MM, e.g. 2023-05")
+    start, end = start or first, end or last
     if start > end:
         raise ReportError(f"--from {start} is after --to {end}")
     basis = args.basis or params["control_basis"]
@@ -130,7 +224,7 @@ def cmd_control(args) -> int:
     if args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["month", "settlement", "holder"])
-        writer.writerows(rows)
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     else:
         json.dump(
             {
@@ -156,15 +250,22 @@ def cmd_params(args) -> int:
 def cmd_refresh_notebook(args) -> int:
     from .refresh import refresh_notebook
 
-    path = refresh_notebook()
-    print(f"{path} re-executed with the default parameters")
+    # nbclient cleans up its kernel when interrupted by KeyboardInterrupt: keep that behaviour here
+    previous = {s: signal.signal(s, signal.default_int_handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        path = refresh_notebook()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+    say(f"{path} re-executed with the default parameters")
     return 0
 
 
 def cmd_batch(args) -> int:
     from .batch import run_batch
 
-    return run_batch(args)
+    _data_dir(args)
+    return run_batch(args, say)
 
 
 COMMANDS = {
@@ -177,22 +278,55 @@ COMMANDS = {
 }
 
 
-def _terminate(signum, frame):
-    raise KeyboardInterrupt
+def _interrupted(command: str, exc: KeyboardInterrupt) -> str:
+    written = getattr(exc, "written", None)
+    if written:
+        shown = " and ".join(str(p) for p in written)
+        return f"bakhmut-report {command}: interrupted after the new outputs were complete: {shown} are the new render"
+    if command == "batch":
+        return f"bakhmut-report {command}: interrupted; variants that finished are in place, the others unchanged"
+    if command in ("render", "refresh-notebook"):
+        return f"bakhmut-report {command}: interrupted; the previous outputs are unchanged"
+    return f"bakhmut-report {command}: interrupted"
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, _terminate)
+    previous, hook = _install()
     try:
-        return COMMANDS[args.command](args)
+        code = _main(argv)
+    finally:
+        if not AS_PROGRAM:  # called as a function (tests): leave the caller's handlers as they were
+            sys.excepthook = hook
+            for signum, handler in previous.items():
+                signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+    if AS_PROGRAM:  # end here: a signal during the interpreter's shutdown would meet its default handler
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
+    command = "?"
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+            command = args.command
+            _state["message"] = (printable(_interrupted(command, KeyboardInterrupt())) + "\n").encode(errors="replace")
+            return COMMANDS[command](args)
+        finally:
+            if command != "?":
+                sys.stdout.flush()
     except ReportError as exc:
-        print(f"bakhmut-report {args.command}: {exc}", file=sys.stderr)
+        say(f"bakhmut-report {command}: {exc}", sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print(f"bakhmut-report {args.command}: interrupted; the previous outputs are unchanged", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        say(_interrupted(command, exc), sys.stderr)
         return 130
     except BrokenPipeError:
+        with open(os.devnull, "w") as devnull:  # noqa: PTH123 - stdout is gone: let the exit flush go nowhere
+            os.dup2(devnull.fileno(), sys.stdout.fileno())
         return 0
 
 

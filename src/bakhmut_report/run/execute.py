@@ -13,20 +13,9 @@ import signal
 import threading
 from pathlib import Path
 
-from ..model.errors import RenderError, ReportError
+from ..model.errors import RenderError
 from . import notebook
-
-
-def notebook_path() -> Path:
-    """The notebook a render executes: notebooks/bakhmut.ipynb, or the path in $BAKHMUT_NOTEBOOK.
-
-    The override exists for the fault tests, which run a copy with a failing,
-    crashing or sleeping cell; it is part of the input hash like the real one.
-    """
-    path = Path(os.environ.get("BAKHMUT_NOTEBOOK") or notebook.NOTEBOOK)
-    if not path.is_file():
-        raise ReportError(f"the notebook {path} does not exist: check $BAKHMUT_NOTEBOOK")
-    return path
+from .notebook import notebook_path
 
 
 def execute(params: dict, data_dir: Path | str | None = None):
@@ -36,7 +25,7 @@ def execute(params: dict, data_dir: Path | str | None = None):
     from papermill.exceptions import PapermillExecutionError
 
     nb_path = notebook_path()
-    nb = notebook.for_report(notebook.read(nb_path))
+    nb = notebook.for_report(notebook.read(nb_path))  # a file that is not a notebook: exit 2, no kernel
     env_backup = os.environ.get("BAKHMUT_DATA_DIR")
     if data_dir:
         os.environ["BAKHMUT_DATA_DIR"] = str(Path(data_dir).resolve())
@@ -84,11 +73,13 @@ class _KernelGuard:
     A KeyboardInterrupt raised inside nbclient/jupyter_client while a kernel
     starts or runs can orphan the kernel (nbclient cleans up only once the
     client is ready), break the client's state (InvalidStateError) or hang the
-    process at exit in zmq's context.term(). So while a kernel is alive the
-    signal handler only kills the kernel's process group and remembers the
-    signal; nbclient then fails on the dead kernel and cleans up normally, and
-    leaving the guard raises KeyboardInterrupt. Without a live kernel (or off
-    the main thread, where handlers cannot be set) signals act as before.
+    process at exit in zmq's context.term(); raised in the middle of an import it
+    can even turn into a RuntimeError (Python 3.11 wraps errors in __set_name__).
+    So the signal handler never raises: it kills the kernels' process groups and
+    remembers the signal; a kernel launched after that is killed as soon as it
+    exists. nbclient then fails on the dead kernel and cleans up normally, and
+    leaving the guard raises KeyboardInterrupt. (Off the main thread, where
+    handlers cannot be set, signals act as before.)
     """
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -102,12 +93,17 @@ class _KernelGuard:
         """nbclient's kernel manager class, remembering each instance it creates."""
         from jupyter_client.manager import AsyncKernelManager
 
-        managers = self.managers
+        guard = self
 
         class TrackedKernelManager(AsyncKernelManager):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
-                managers.append(self)
+                guard.managers.append(self)
+
+            async def _async_launch_kernel(self, kernel_cmd, **kw):
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+                if guard.received:  # interrupted while papermill was still starting: stop it at once
+                    guard._kill()
 
         return TrackedKernelManager
 
@@ -125,9 +121,8 @@ class _KernelGuard:
         return processes
 
     def _handle(self, signum, frame):
-        if not self._kill():
-            raise KeyboardInterrupt
         self.received.append(signum)
+        self._kill()
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
@@ -135,11 +130,11 @@ class _KernelGuard:
         return self
 
     def __exit__(self, kind, value, tb):
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
         for process in self._kill():  # e.g. an error while the kernel was starting: kill and reap it
             with contextlib.suppress(Exception):
                 process.wait(timeout=5)
+        for signum, handler in self._previous.items():  # only now: a signal above was still ours to handle
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
         if self.received:
             raise KeyboardInterrupt from None
         return False

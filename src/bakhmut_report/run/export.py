@@ -1,7 +1,12 @@
 """Executed notebook -> one self-contained HTML file (nbconvert's exporter, in process).
 
 plotly.js, the map geometry, report.js and the CSS are inlined once in <head>;
-code cells' inputs and cells tagged ``remove-in-report`` are left out.
+code cells' inputs and cells tagged ``remove-in-report`` are left out. The map
+geometry is the parsed, checked TopoJSON (load/geometry.py) written out again
+with ``json_for_script``, like every other JSON in the page: the file's text is
+never pasted in. The page registers it under the name plotly.js looks up
+(``GEO_ASSET_NAME``), so plotly.js never fetches a map from its CDN; the only
+CDN reference is the plotly.js script a user asks for with ``plotly_js: cdn``.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from pathlib import Path
 
 from ..model.dataset import Dataset
 from ..model.vocabulary import INJECTED_TAG, LIVE_ONLY_TAG, PARAMETERS_TAG, REMOVE_TAG, VERSION
+from ..present.html import json_for_script
 from ..present.mapfig import GEO_ASSET_NAME
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -78,17 +84,28 @@ def _remove_tagged_cells():
     return pre
 
 
-def to_html(nb, dataset: Dataset, language: str, title: str, input_hash: str, plotly_mode: str = "inline") -> str:
-    """The report page for an executed notebook."""
+def to_html(
+    nb,
+    dataset: Dataset,
+    language: str,
+    title: str,
+    input_hash: str,
+    plotly_mode: str = "inline",
+    geometry: dict | None = None,
+) -> str:
+    """The report page for an executed notebook; ``geometry`` is the checked base map (load.geometry)."""
+    if geometry is None:
+        from ..load.geometry import load_geometry
+
+        geometry = load_geometry(dataset.data_dir, dataset.descriptor)
     js, version = plotly_js()
-    geometry = (dataset.data_dir / "geo" / f"{GEO_ASSET_NAME}.json").read_text(encoding="utf-8").strip()
     nb.metadata["title"] = title
     bakhmut = {
         "version": VERSION,
         "input_hash": input_hash,
         "data_version": dataset.version,
         "geo_name": GEO_ASSET_NAME,
-        "geometry": geometry.replace("</", "<\\/"),
+        "geometry": json_for_script(geometry),
         "plotly_js": PLOTLY_PLACEHOLDER if plotly_mode == "inline" else "",
         "plotly_cdn": PLOTLY_CDN.format(version=version) if plotly_mode == "cdn" else "",
         "report_js": (ASSETS / "report.js").read_text(encoding="utf-8"),

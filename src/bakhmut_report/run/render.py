@@ -1,33 +1,42 @@
-"""Render one report: validate, execute (execute.py), export (export.py), write atomically.
+"""Render one report: validate, hash, check the cache, execute (execute.py), export (export.py), write.
 
 One Python process does everything (papermill's API and nbconvert's exporter).
-Inputs are hashed; when the outputs already carry that hash the render is a
-cache hit and no kernel starts. Outputs are written to temporary files in the
-output directory and moved into place only when both are complete, so a failed
-or interrupted render leaves the previous report byte-for-byte intact.
+Everything a render depends on is hashed (parameters, the data package's files
+with the content they resolve to, the notebook, the package, the pinned
+environment). A render is a cache hit, and no kernel starts, only when the
+outputs' manifest records that input hash and both outputs still have the size
+and sha256 it recorded (files.verified). Outputs are switched together with one
+rename (files.write_outputs), so a failed, interrupted or killed render leaves
+the previous report byte-for-byte intact, and never a mixed pair.
+
+A cache hit imports no notebook or page toolchain (papermill, nbconvert, jinja2,
+babel): those are imported only once a render is needed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..load.dataset import data_dir_of
+from ..load.geometry import load_geometry
+from ..load.package import DESCRIPTOR, Unreadable, load_descriptor, read_data_file, read_regular_file
 from ..load.params import variant_name
 from ..model.dataset import Dataset
+from ..model.errors import DataError, Problem, ReportError
 from ..model.paths import PACKAGE_DIR, PROJECT_DIR
 from ..model.vocabulary import VERSION
-from ..present.report import Report
 from ..validate import load_valid_dataset
 from . import notebook
-from .execute import execute, notebook_path
-from .export import to_html
-from .files import atomic_write_all, prepare_out_dir, refuse_directories
+from .files import Outputs, prepare_out_dir, refuse_in_the_way, verified, write_outputs
 
-HASH_META = re.compile(r'<meta name="bakhmut-input-hash" content="([0-9a-f]+)">')
+PHASES = ("validate", "hash", "cache check", "execute", "export", "write")
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -38,15 +47,52 @@ class Rendered:
     cached: bool
 
 
+def load_inputs(data_dir: Path | str | None = None) -> tuple[Dataset, dict]:
+    """The validated dataset and its checked base map; one DataError lists the problems of both."""
+    directory = data_dir_of(data_dir)
+    try:
+        dataset = load_valid_dataset(directory)  # checks the base map too (load.geometry)
+    except DataError as exc:
+        problems = list(exc.problems)
+        with contextlib.suppress(DataError):  # a broken descriptor is already listed; else add the map's problems
+            descriptor = load_descriptor(directory)
+            try:
+                load_geometry(directory, descriptor)
+            except DataError as geometry:
+                problems += [p for p in geometry.problems if p not in problems]
+        raise DataError(problems) from None
+    return dataset, dataset.topology
+
+
+def _file_digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
 def input_hash(params: dict, dataset: Dataset, nb_path: Path | None = None) -> str:
-    """Hash of everything a render depends on: parameters, data, notebook, package, pins."""
+    """Hash of everything a render depends on: parameters, data, notebook, package, pins.
+
+    Each data package resource is hashed with the content its path resolves to (through
+    symbolic links), besides every file in the data directory; only contents and relative
+    names go in, so the same inputs give the same hash in any checkout.
+    """
     digest = hashlib.sha256()
     digest.update(json.dumps(params, sort_keys=True).encode())
     digest.update(dataset.version.encode())
-    digest.update((nb_path or notebook_path()).read_bytes())
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + path.read_bytes())
+    names = [DESCRIPTOR] + [str(r["path"]) for r in dataset.descriptor.get("resources", []) if "path" in r]
+    for name in names:
+        try:
+            data = read_data_file(dataset.data_dir, name)
+        except Unreadable as exc:
+            raise DataError([Problem(f"data/{name}", None, None, None, f"cannot be read: {exc}")]) from None
+        digest.update(name.encode() + b"\0" + _file_digest(data))
+    path = nb_path or notebook.notebook_path()
+    try:
+        digest.update(_file_digest(read_regular_file(path, MAX_NOTEBOOK_BYTES)))
+    except Unreadable as exc:
+        raise ReportError(f"the notebook {path} cannot be read: {exc}; check $BAKHMUT_NOTEBOOK") from None
+    for package_file in sorted(PACKAGE_DIR.rglob("*")):
+        if package_file.is_file() and "__pycache__" not in package_file.parts:
+            digest.update(package_file.relative_to(PACKAGE_DIR).as_posix().encode() + package_file.read_bytes())
     lock = PROJECT_DIR / "requirements.lock"
     if lock.exists():
         digest.update(lock.read_bytes())
@@ -54,32 +100,49 @@ def input_hash(params: dict, dataset: Dataset, nb_path: Path | None = None) -> s
     return digest.hexdigest()[:16]
 
 
-def _cached_hash(html_path: Path) -> str | None:
-    try:
-        with html_path.open("r", encoding="utf-8") as handle:
-            head = handle.read(4096)
-    except (OSError, UnicodeDecodeError):
-        return None
-    found = HASH_META.search(head)
-    return found.group(1) if found else None
+def execute(params: dict, data_dir: Path | str | None = None):
+    """The executed notebook (run/execute.py, imported here on first use: a cache hit never loads papermill)."""
+    from .execute import execute as run
+
+    return run(params, data_dir)
 
 
 def render(
-    params: dict, out_dir: Path | str = "build", force: bool = False, data_dir: Path | str | None = None
+    params: dict,
+    out_dir: Path | str = "build",
+    force: bool = False,
+    data_dir: Path | str | None = None,
+    on_phase: Callable[[str], None] | None = None,
 ) -> Rendered:
-    """Render one report variant into ``out_dir`` (validated parameters expected)."""
-    dataset = load_valid_dataset(data_dir)
-    report = Report(params, dataset)  # checks the focus city before any kernel starts
+    """Render one report variant into ``out_dir`` (validated parameters expected).
+
+    ``on_phase(name)`` is called as each phase starts (PHASES: validate, hash, cache check,
+    execute, export, write); a phase lasts until the next call or until render returns.
+    A cache hit ends after "cache check".
+    """
+    phase = on_phase or (lambda name: None)
+    phase("validate")
+    dataset, geometry = load_inputs(data_dir)
+    dataset.settlement_named(params["focus_city"])  # a ParameterError before any kernel starts
     out_dir = Path(out_dir)
     prepare_out_dir(out_dir)
-    name = variant_name(params)
-    html_path, nb_path = out_dir / f"{name}.html", out_dir / f"{name}.ipynb"
-    refuse_directories((html_path, nb_path))  # found now, not after a whole render
+    outputs = Outputs(out_dir, variant_name(params))
+    refuse_in_the_way(outputs)  # found now, not after a whole render
+    phase("hash")
     key = input_hash(params, dataset)
-    if not force and nb_path.exists() and _cached_hash(html_path) == key:
-        return Rendered(html_path, nb_path, key, cached=True)
+    phase("cache check")
+    if not force and verified(outputs, key):
+        return Rendered(outputs.html, outputs.notebook, key, cached=True)
+    phase("execute")
+    from ..present.report import Report
+    from .export import to_html
+
+    report = Report(params, dataset)
     executed = execute(params, data_dir)
     executed.metadata["bakhmut"] = {"input_hash": key, "data_version": dataset.version}
-    html = to_html(executed, dataset, params["language"], report.title, key, params["plotly_js"])
-    atomic_write_all({nb_path: notebook.write(executed), html_path: html})
-    return Rendered(html_path, nb_path, key, cached=False)
+    phase("export")
+    html = to_html(executed, dataset, params["language"], report.title, key, params["plotly_js"], geometry)
+    text = notebook.write(executed)
+    phase("write")
+    write_outputs(outputs, {".ipynb": text, ".html": html}, key)
+    return Rendered(outputs.html, outputs.notebook, key, cached=False)
