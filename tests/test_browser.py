@@ -47,7 +47,9 @@ def test_no_network_and_no_console_errors(page):
     set_month(page, "2023-01")
     assert [u for u in page.requests if not u.startswith("file://")] == []
     assert page.errors == []
-    drawn = page.evaluate("document.querySelectorAll('#bakhmut-map .layer.land path, #bakhmut-map .layer.countries path').length")
+    drawn = page.evaluate(
+        "document.querySelectorAll('#bakhmut-map .layer.land path, #bakhmut-map .layer.countries path').length"
+    )
     assert drawn >= 2, "embedded geometry drawn"
 
 
@@ -58,6 +60,7 @@ def test_table_sorts_and_searches_names_and_their_variants(page):
     assert 0 < page.locator(rows).count() < total
     assert all("Soledar" in t for t in page.locator(rows).all_inner_texts())
     page.fill("#bk-search", "Bakhmut")
+
     def at_bakhmut(text: str) -> bool:
         return "Bakhmut" in text.split("\t")[1].split(", ")
 
@@ -137,15 +140,24 @@ def test_javascript_hover_and_summary_match_python(page, dataset):
     for month in ("2022-06", "2023-03", "2023-12"):
         set_month(page, month)
         m = report.months.months.index(month)
-        js = page.evaluate("m => JSON.parse(document.getElementById('bk-data').textContent).settlements.map("
-                           "(s, i) => window.BakhmutReport.hover(m, Object.assign(s, {index: i})))", m)
+        js = page.evaluate(
+            "m => JSON.parse(document.getElementById('bk-data').textContent).settlements.map("
+            "(s, i) => window.BakhmutReport.hover(m, Object.assign(s, {index: i})))",
+            m,
+        )
         python = [hover_text(report.months, month, i, t) for i in range(len(report.months.settlements))]
         assert js == python
         assert page.evaluate("m => window.BakhmutReport.summary(m)", m) == month_summary(report.months, month, t)
 
 
-HOSTILE = ["<b>x</b>", "a & b", '<a href="http://x">y</a>', "<span style=\"fill:url(http://x)\">z</span>",
-           "&lt;already&gt;", "plain"]
+HOSTILE = [
+    "<b>x</b>",
+    "a & b",
+    '<a href="http://x">y</a>',
+    '<span style="fill:url(http://x)">z</span>',
+    "&lt;already&gt;",
+    "plain",
+]
 
 
 def test_javascript_and_python_escape_plotly_markup_alike(page):
@@ -157,8 +169,11 @@ def test_focus_moves_the_rings(page):
     page.select_option("#bk-focus", "kramatorsk")
     assert page.inner_text("#bk-focus-name") == "Kramatorsk"
     assert "focus=kramatorsk" in page.url
-    focus = page.evaluate("""() => { const d = document.getElementById('bakhmut-map');
-        const T = JSON.parse(document.getElementById('bk-data').textContent).traces; return d.data[T.focus].lat[0]; }""")
+    focus = page.evaluate("""() => {
+        const d = document.getElementById('bakhmut-map');
+        const T = JSON.parse(document.getElementById('bk-data').textContent).traces;
+        return d.data[T.focus].lat[0];
+    }""")
     assert abs(focus - 48.72) < 0.05
 
 

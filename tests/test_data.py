@@ -347,3 +347,43 @@ def test_data_dictionary_is_generated_from_the_descriptor():
     from bakhmut_report.present.datadict import render
 
     assert (PROJECT / "data" / "README.md").read_text(encoding="utf-8") == render()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Polygon"}}]}',
+            "features[0]: only LineString and MultiLineString features are drawn",
+        ),
+        (
+            '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "LineString"}}]}',
+            "features[0]: a line needs at least two [lon, lat] positions",
+        ),
+        (
+            '{"type": "FeatureCollection", "features": [{"geometry": {"type": "LineString", '
+            '"coordinates": [[37.5, 48.5], [120.0, 48.6]]}}]}',
+            "features[0]: position 120, 48.6 lies outside the theatre",
+        ),
+        (
+            '{"type": "FeatureCollection", "features": [{"geometry": {"type": "LineString", '
+            '"coordinates": [[37.5, 48.5], [NaN, 48.6]]}}]}',
+            "invalid JSON: nested too deeply, a number too long, or NaN/Infinity",
+        ),
+        ("[1, 2", "invalid JSON: Expecting ',' delimiter"),
+        ('{"type": "Topology"}', "must be a GeoJSON FeatureCollection"),
+    ],
+)
+def test_a_broken_base_layer_is_named_with_its_file(data_copy, content, message):
+    (data_copy / "geo" / "rivers_donets.geojson").write_text(content, encoding="utf-8")
+    problems = problems_of(data_copy)
+    assert any(p.startswith("data/geo/rivers_donets.geojson") and message in p for p in problems), problems
+
+
+def test_a_base_layer_outside_the_data_directory_is_refused(data_copy, tmp_path):
+    outside = tmp_path / "elsewhere.geojson"
+    outside.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    (data_copy / "geo" / "rivers_donets.geojson").unlink()
+    (data_copy / "geo" / "rivers_donets.geojson").symlink_to(outside)
+    problems = problems_of(data_copy)
+    assert any("rivers_donets.geojson" in p and "leads outside the data directory" in p for p in problems), problems

@@ -80,7 +80,9 @@ def poison(data: Path) -> str:
     unsafe_source = rows[1][rows[0].index("source_id")]
     write_csv(data / "sources.csv", rows)
     edit("settlements.csv", ("name", "population_note", "note"), change=variants)
-    edit("events.csv", ("title_en", "title_nl", "statement_by", "note_en", "note_nl"), fill_empty=("note_en", "note_nl"))
+    edit(
+        "events.csv", ("title_en", "title_nl", "statement_by", "note_en", "note_nl"), fill_empty=("note_en", "note_nl")
+    )
     edit("routes.csv", ("name_en", "name_nl", "note"))
     edit("article.csv", ("text_en",))
     edit("article.csv", ("text_nl",))
@@ -219,10 +221,7 @@ def test_links_are_made_only_for_plain_http_urls(url):
     link = environment().get_template("macros.html.j2").module.link
     html = str(link(url, "<b>t</b>"))
     assert "<a " not in html and html == "&lt;b&gt;t&lt;/b&gt;"
-    assert (
-        str(link("https://example.org/a?b=1&c=2", "t"))
-        == '<a href="https://example.org/a?b=1&amp;c=2">t</a>'
-    )
+    assert str(link("https://example.org/a?b=1&c=2", "t")) == '<a href="https://example.org/a?b=1&amp;c=2">t</a>'
 
 
 def test_json_in_script_elements_cannot_end_them():

@@ -36,7 +36,7 @@ def map_page(request, browser, rendered):
 def test_no_two_labels_overlap_and_the_key_places_are_named(map_page):
     found = label_boxes(map_page)
     labels = found["labels"]
-    clashes = [(a[0], b[0]) for i, a in enumerate(labels) for b in labels[i + 1:] if overlaps(a[1:], b[1:])]
+    clashes = [(a[0], b[0]) for i, a in enumerate(labels) for b in labels[i + 1 :] if overlaps(a[1:], b[1:])]
     assert clashes == []
     names = {label[0] for label in labels}
     must = {"Bakhmut", "Soledar", "Lysychansk", "Chasiv Yar", "Klishchiivka"}
@@ -80,7 +80,7 @@ def relative_luminance(hex_colour: str) -> float:
         c = c / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
@@ -123,8 +123,10 @@ def test_modebar_offers_only_what_works_offline_in_the_readers_language(browser,
     page.hover("#bakhmut-map")
     titles = page.eval_on_selector_all("#bakhmut-map .modebar-btn", "bs => bs.map(b => b.getAttribute('data-title'))")
     assert titles == ["Kaart downloaden als png", "Beginbeeld"]
-    assert not page.query_selector("#bakhmut-map [data-title*='Cloud'], #bakhmut-map [data-title*='Chart Studio'],"
-                                   " #bakhmut-map [data-title*='Share']")
+    assert not page.query_selector(
+        "#bakhmut-map [data-title*='Cloud'], #bakhmut-map [data-title*='Chart Studio'],"
+        " #bakhmut-map [data-title*='Share']"
+    )
     page.context.close()
 
 

@@ -72,8 +72,10 @@ def test_an_evidence_link_moves_the_map_clears_the_search_and_highlights_its_row
 def test_every_verdict_has_evidence_or_says_why_not(browser, rendered):
     page = ready_page(browser, rendered.html.as_uri())
     claims = page.eval_on_selector_all(
-        ".bk-claim", "cs => cs.map(c => [c.id, c.querySelectorAll('a.bk-evidence').length, "
-        "!!c.querySelector('.bk-no-evidence'), c.dataset.verdict])")
+        ".bk-claim",
+        "cs => cs.map(c => [c.id, c.querySelectorAll('a.bk-evidence').length, "
+        "!!c.querySelector('.bk-no-evidence'), c.dataset.verdict])",
+    )
     assert len(claims) == 18
     for claim_id, links, why, verdict in claims:
         assert links or why or verdict == "not_checkable", claim_id
@@ -147,7 +149,9 @@ def test_print_shows_no_controls_keeps_the_map_whole_and_prints_source_urls(brow
     assert figure["height"] < 1000, "the map fits on one A4 page (about 1,000 px at 96 dpi)"
     assert page.evaluate("getComputedStyle(document.querySelector('.bk-figure')).breakInside") == "avoid"
     assert page.is_visible(".bk-key-months") and page.locator(".bk-key svg").count() >= 3
-    after = page.evaluate("getComputedStyle(document.querySelector('.bk-source-list a[href^=\"http\"]'), '::after').content")
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector('.bk-source-list a[href^=\"http\"]'), '::after').content"
+    )
     assert "http" in after
     page.context.close()
 

@@ -229,8 +229,7 @@ def _window(ctx: Context, claim: Claim, side: str) -> Window | Verdict:
     if not first or not second:
         return Verdict(claim, CONTRADICTED, "window.missing_capture")
     start, end = first.first_statement.date, second.first_statement.date
-    inside = [c for c in ctx.captures(side, ctx.params["victory_population"])
-              if start < c.first_statement.date < end]
+    inside = [c for c in ctx.captures(side, ctx.params["victory_population"]) if start < c.first_statement.date < end]
     return Window(start, end, (first, second), inside)
 
 

@@ -35,14 +35,20 @@ def _line(coords: Any, where: str, path: str) -> list[tuple[float, float]]:
         raise _fail(path, f"{where}: a line needs at least two [lon, lat] positions")
     out = []
     for point in coords:
-        ok = isinstance(point, list) and len(point) >= 2 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in point[:2])
+        ok = (
+            isinstance(point, list)
+            and len(point) >= 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in point[:2])
+        )
         if not ok:
             raise _fail(path, f"{where}: positions must be [lon, lat] numbers")
         lon, lat = float(point[0]), float(point[1])
         if not (BOX[0][0] <= lon <= BOX[0][1] and BOX[1][0] <= lat <= BOX[1][1]):
-            raise _fail(path, f"{where}: position {lon:g}, {lat:g} lies outside the theatre "
-                              f"(lon {BOX[0][0]:g}..{BOX[0][1]:g}, lat {BOX[1][0]:g}..{BOX[1][1]:g})")
+            raise _fail(
+                path,
+                f"{where}: position {lon:g}, {lat:g} lies outside the theatre "
+                f"(lon {BOX[0][0]:g}..{BOX[0][1]:g}, lat {BOX[1][0]:g}..{BOX[1][1]:g})",
+            )
         out.append((round(lon, 4), round(lat, 4)))
     return out
 
@@ -64,21 +70,27 @@ def read_layer(data_dir: Path, resource: dict) -> BaseLayer:
         raise _fail(path, "invalid JSON: nested too deeply, a number too long, or NaN/Infinity") from None
     if has_lone_surrogate(value):
         raise _fail(path, "contains a \\ud800-\\udfff escape that is no character (a lone surrogate)")
-    if not isinstance(value, dict) or value.get("type") != "FeatureCollection" or not isinstance(
-            value.get("features"), list):
+    if (
+        not isinstance(value, dict)
+        or value.get("type") != "FeatureCollection"
+        or not isinstance(value.get("features"), list)
+    ):
         raise _fail(path, 'must be a GeoJSON FeatureCollection: {"type": "FeatureCollection", "features": [...]}')
     lines: list[list[tuple[float, float]]] = []
     names: list[str] = []
     for i, feature in enumerate(value["features"]):
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
-        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        if not isinstance(geometry, dict) or geometry.get("type") not in ("LineString", "MultiLineString"):
+            raise _fail(path, f"features[{i}]: only LineString and MultiLineString features are drawn")
+        coordinates = geometry.get("coordinates")
         where = f"features[{i}]"
-        if kind == "LineString":
-            lines.append(_line(geometry["coordinates"], where, path))
-        elif kind == "MultiLineString" and isinstance(geometry.get("coordinates"), list):
-            lines += [_line(c, f"{where} part {j}", path) for j, c in enumerate(geometry["coordinates"])]
+        if geometry["type"] == "LineString":
+            lines.append(_line(coordinates, where, path))
+        elif isinstance(coordinates, list):
+            lines += [_line(c, f"{where} part {j}", path) for j, c in enumerate(coordinates)]
         else:
-            raise _fail(path, f"{where}: only LineString and MultiLineString features are drawn")
+            raise _fail(path, f"{where}: a MultiLineString needs a list of lines")
+        assert isinstance(feature, dict)  # geometry came from it
         properties = feature.get("properties") or {}
         name = properties.get("name") if isinstance(properties, dict) else None
         if isinstance(name, str) and name not in names:

@@ -67,7 +67,7 @@ def topology_lines(topology: dict, object_name: str) -> list[list[tuple[float, f
     result: list[list[tuple[float, float]]] = []
 
     def walk(geometry: dict) -> None:
-        kind, arcs = geometry.get("type"), geometry.get("arcs")
+        kind, arcs = geometry.get("type"), geometry.get("arcs") or []  # load.geometry checked the structure
         if kind == "GeometryCollection":
             for g in geometry.get("geometries", []):
                 walk(g)

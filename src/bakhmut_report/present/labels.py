@@ -5,7 +5,9 @@ towns, the places near the focus its claims rest on), then the others by populat
 eight positions around its marker and never overlaps another label; it keeps clear of every marker
 too, except that a must-name label may, as a last resort, sit over a smaller place's marker rather than
 go missing, and the focus and the article's places may sit over any marker (labels are drawn above
-the markers, in a trace of their own). A place with no room gets no label (its name stays in the hover text and the month summary). Widths come from the metrics of the label font (DejaVu Sans, the font the page asks
+the markers, in a trace of their own). A must-name place whose name fits nowhere is named shortened,
+with an ellipsis. Any other place with no room gets no label (its name stays in the hover text and the
+month summary). Widths come from the metrics of the label font (DejaVu Sans, the font the page asks
 for first; Verdana, the fallback, is as wide), with a margin for fonts that run wider. The same layout
 serves the plotly figure, the first-paint SVG and the live explorer, so it is computed once per view.
 """
@@ -28,21 +30,89 @@ WIDTH_MARGIN = 1.08  # other fonts (Verdana, Arial) within 8% of DejaVu Sans
 
 # Advance widths of DejaVu Sans in em (from DejaVuSans.ttf with fontTools, generated once; not a dependency).
 _ADVANCE = {
-    " ": 0.318, "'": 0.275, "(": 0.39, ")": 0.39, "-": 0.361, ".": 0.318, "0": 0.636, "1": 0.636, "2": 0.636,
-    "3": 0.636, "4": 0.636, "5": 0.636, "6": 0.636, "7": 0.636, "8": 0.636, "9": 0.636,
-    "A": 0.684, "B": 0.686, "C": 0.698, "D": 0.77, "E": 0.632, "F": 0.575, "G": 0.775, "H": 0.752, "I": 0.295,
-    "J": 0.295, "K": 0.656, "L": 0.557, "M": 0.863, "N": 0.748, "O": 0.787, "P": 0.603, "Q": 0.787, "R": 0.695,
-    "S": 0.635, "T": 0.611, "U": 0.732, "V": 0.684, "W": 0.989, "X": 0.685, "Y": 0.611, "Z": 0.685,
-    "a": 0.613, "b": 0.635, "c": 0.55, "d": 0.635, "e": 0.615, "f": 0.352, "g": 0.635, "h": 0.634, "i": 0.278,
-    "j": 0.278, "k": 0.579, "l": 0.278, "m": 0.974, "n": 0.634, "o": 0.612, "p": 0.635, "q": 0.635, "r": 0.411,
-    "s": 0.521, "t": 0.392, "u": 0.634, "v": 0.592, "w": 0.818, "x": 0.592, "y": 0.592, "z": 0.525,
+    " ": 0.318,
+    "'": 0.275,
+    "(": 0.39,
+    ")": 0.39,
+    "-": 0.361,
+    ".": 0.318,
+    "0": 0.636,
+    "1": 0.636,
+    "2": 0.636,
+    "3": 0.636,
+    "4": 0.636,
+    "5": 0.636,
+    "6": 0.636,
+    "7": 0.636,
+    "8": 0.636,
+    "9": 0.636,
+    "A": 0.684,
+    "B": 0.686,
+    "C": 0.698,
+    "D": 0.77,
+    "E": 0.632,
+    "F": 0.575,
+    "G": 0.775,
+    "H": 0.752,
+    "I": 0.295,
+    "J": 0.295,
+    "K": 0.656,
+    "L": 0.557,
+    "M": 0.863,
+    "N": 0.748,
+    "O": 0.787,
+    "P": 0.603,
+    "Q": 0.787,
+    "R": 0.695,
+    "S": 0.635,
+    "T": 0.611,
+    "U": 0.732,
+    "V": 0.684,
+    "W": 0.989,
+    "X": 0.685,
+    "Y": 0.611,
+    "Z": 0.685,
+    "a": 0.613,
+    "b": 0.635,
+    "c": 0.55,
+    "d": 0.635,
+    "e": 0.615,
+    "f": 0.352,
+    "g": 0.635,
+    "h": 0.634,
+    "i": 0.278,
+    "j": 0.278,
+    "k": 0.579,
+    "l": 0.278,
+    "m": 0.974,
+    "n": 0.634,
+    "o": 0.612,
+    "p": 0.635,
+    "q": 0.635,
+    "r": 0.411,
+    "s": 0.521,
+    "t": 0.392,
+    "u": 0.634,
+    "v": 0.592,
+    "w": 0.818,
+    "x": 0.592,
+    "y": 0.592,
+    "z": 0.525,
 }
 _WIDEST = 1.0  # anything not in the table counts as a full em
 
 # plotly textposition -> where the label box sits relative to the marker centre (dx, dy as fractions)
 MUST = 3  # tiers below MUST must be named: the focus (0), the article's places (1), the most reported (2.x)
-POSITIONS = ("middle right", "middle left", "top center", "bottom center", "top right", "bottom right",
-             "top left", "bottom left")
+POSITIONS = (
+    "middle right",
+    "middle left",
+    "top center",
+    "bottom center",
+    "top right",
+    "bottom right",
+    "top left",
+    "bottom left",
+)
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:
@@ -88,12 +158,15 @@ class Label:
 
 
 @lru_cache(maxsize=64)
-def _layout(view: View, places: tuple[tuple[str, str, float, float, int], ...], tiers: tuple[tuple[str, float], ...]
-            ) -> tuple[Label, ...]:
+def _layout(
+    view: View, places: tuple[tuple[str, str, float, float, int], ...], tiers: tuple[tuple[str, float], ...]
+) -> tuple[Label, ...]:
     points = {sid: view.xy(lon, lat) for sid, _, lon, lat, _ in places}
     tier = dict(tiers)
-    markers = {sid: (x - MARKER_RADIUS, y - MARKER_RADIUS, x + MARKER_RADIUS, y + MARKER_RADIUS)
-               for sid, (x, y) in points.items()}
+    markers = {
+        sid: (x - MARKER_RADIUS, y - MARKER_RADIUS, x + MARKER_RADIUS, y + MARKER_RADIUS)
+        for sid, (x, y) in points.items()
+    }
     frame = (0.0, 0.0, float(view.width), float(view.height))
     order = sorted(places, key=lambda p: (tier.get(p[0], MUST), -p[4], p[1]))
     placed: list[Box] = []
@@ -111,7 +184,9 @@ def _layout(view: View, places: tuple[tuple[str, str, float, float, int], ...], 
         if rank <= 1:
             passes.append([])
         # a must-name place whose name does not fit anywhere is named shortened ("Name…"; the hover has it whole)
-        texts = [text] + ([_shortened(text, n) for n in range(min(len(text) - 1, MAX_SHORTENED), 2, -1)] if rank <= 1 else [])
+        texts = [text] + (
+            [_shortened(text, n) for n in range(min(len(text) - 1, MAX_SHORTENED), 2, -1)] if rank <= 1 else []
+        )
         found = None
         for shown in texts:
             width = text_width(shown)
@@ -119,8 +194,11 @@ def _layout(view: View, places: tuple[tuple[str, str, float, float, int], ...], 
                 for position in POSITIONS:
                     box = label_box(x, y, width, position)
                     inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
-                    if inside and not any(overlaps(box, o) for o in placed) and not any(
-                            overlaps(box, m) for m in obstacles if m is not markers[sid]):
+                    if (
+                        inside
+                        and not any(overlaps(box, o) for o in placed)
+                        and not any(overlaps(box, m) for m in obstacles if m is not markers[sid])
+                    ):
                         found = Label(sid, shown, position, box)
                         break
                 if found:

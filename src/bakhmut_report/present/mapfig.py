@@ -22,7 +22,7 @@ from ..model.records import Settlement
 from ..model.vocabulary import WAR_START, MapState
 from .html import plotly_text
 from .i18n import Texts
-from .labels import FONT_FAMILY, FONT_SIZE, MARKER_RADIUS, Label, place_labels, short_name
+from .labels import FONT_FAMILY, FONT_SIZE, MARKER_RADIUS, Label, place_labels
 from .styles import BASE_STYLE, HOLDER_ORDER, HOLDER_STYLE
 from .theatre import LABEL_WIDTHS, View, inside_theatre, narrow_view, wide_view
 
@@ -52,7 +52,7 @@ def label_tiers(dataset: Dataset, focus: Settlement) -> dict[str, float]:
         for sid in event.settlements:
             counts[sid] = counts.get(sid, 0) + 1
     tiers: dict[str, float] = {sid: 2 + 1 / (1 + n) for sid, n in counts.items() if n >= MANY_EVENTS}
-    tiers.update({sid: 1 for sid in article_places(dataset)})
+    tiers.update(dict.fromkeys(article_places(dataset), 1))
     tiers[focus.settlement_id] = 0
     return tiers
 
@@ -149,9 +149,16 @@ def labels_trace(months: Months, labels: dict[str, Label]) -> dict:
             out["text"].append(plotly_text(label.text))
             out["textposition"].append(label.position)
     # invisible markers of the holders' size: plotly.js then sets each name off its marker, as for a holder trace
-    return {"type": "scattergeo", "mode": "markers+text", "name": "labels", "hoverinfo": "skip", "showlegend": False,
-            "marker": {"size": 2 * MARKER_RADIUS, "opacity": 0},
-            "textfont": {"size": FONT_SIZE, "color": "#1a1a1a", "family": FONT_FAMILY}, **out}
+    return {
+        "type": "scattergeo",
+        "mode": "markers+text",
+        "name": "labels",
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "marker": {"size": 2 * MARKER_RADIUS, "opacity": 0},
+        "textfont": {"size": FONT_SIZE, "color": "#1a1a1a", "family": FONT_FAMILY},
+        **out,
+    }
 
 
 def _lines(lines) -> tuple[list, list]:
@@ -166,9 +173,16 @@ def _lines(lines) -> tuple[list, list]:
 
 def _line_trace(name: str, lines, style: dict, hover: bool = False) -> dict:
     lons, lats = _lines(lines)
-    return {"type": "scattergeo", "mode": "lines", "name": plotly_text(name), "lon": lons, "lat": lats,
-            "line": {"color": style["color"], "width": style["width"], "dash": style.get("dash", "solid")},
-            "hoverinfo": "skip" if not hover else "name", "showlegend": False}
+    return {
+        "type": "scattergeo",
+        "mode": "lines",
+        "name": plotly_text(name),
+        "lon": lons,
+        "lat": lats,
+        "line": {"color": style["color"], "width": style["width"], "dash": style.get("dash", "solid")},
+        "hoverinfo": "skip" if not hover else "name",
+        "showlegend": False,
+    }
 
 
 def base_traces(dataset: Dataset, view: View, t: Texts) -> list[dict]:
@@ -180,12 +194,21 @@ def base_traces(dataset: Dataset, view: View, t: Texts) -> list[dict]:
         points = [dataset.settlements[sid] for sid in route.waypoints]
         roads.append(tuple((s.lon, s.lat) for s in points))
     traces = [
-        _line_trace(t.label("legend_oblasts"), layers["oblast_lines"].lines if "oblast_lines" in layers else empty,
-                    BASE_STYLE["oblasts"]),
-        _line_trace(t.label("legend_donets"), layers["rivers_donets"].lines if "rivers_donets" in layers else empty,
-                    BASE_STYLE["donets"]),
-        _line_trace(t.label("legend_rivers"), layers["rivers_region"].lines if "rivers_region" in layers else empty,
-                    BASE_STYLE["rivers"]),
+        _line_trace(
+            t.label("legend_oblasts"),
+            layers["oblast_lines"].lines if "oblast_lines" in layers else empty,
+            BASE_STYLE["oblasts"],
+        ),
+        _line_trace(
+            t.label("legend_donets"),
+            layers["rivers_donets"].lines if "rivers_donets" in layers else empty,
+            BASE_STYLE["donets"],
+        ),
+        _line_trace(
+            t.label("legend_rivers"),
+            layers["rivers_region"].lines if "rivers_region" in layers else empty,
+            BASE_STYLE["rivers"],
+        ),
         _line_trace(t.label("legend_routes"), roads, BASE_STYLE["routes"]),
     ]
     traces.append(scale_bar(view, t))
@@ -197,11 +220,19 @@ def scale_bar(view: View, t: Texts) -> dict:
     lat = view.lat[0] + (view.lat[1] - view.lat[0]) * 0.035
     lon = view.lon[0] + (view.lon[1] - view.lon[0]) * 0.04
     end_lat, end_lon = destination(lat, lon, SCALE_KM, 90)
-    return {"type": "scattergeo", "mode": "lines+text", "name": plotly_text(t.label("legend_scale")),
-            "lon": [round(lon, 4), round(end_lon, 4)], "lat": [round(lat, 4), round(end_lat, 4)],
-            "text": ["", plotly_text(f"{SCALE_KM} km")], "textposition": ["top right", "top left"],
-            "textfont": {"size": 10, "color": "#333333", "family": FONT_FAMILY},
-            "line": {"color": "#333333", "width": 3}, "hoverinfo": "skip", "showlegend": False}
+    return {
+        "type": "scattergeo",
+        "mode": "lines+text",
+        "name": plotly_text(t.label("legend_scale")),
+        "lon": [round(lon, 4), round(end_lon, 4)],
+        "lat": [round(lat, 4), round(end_lat, 4)],
+        "text": ["", plotly_text(f"{SCALE_KM} km")],
+        "textposition": ["top right", "top left"],
+        "textfont": {"size": 10, "color": "#333333", "family": FONT_FAMILY},
+        "line": {"color": "#333333", "width": 3},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
 
 
 def figure(months: Months, month: str, layout: MapLayout, t: Texts, range_km: float, view: View | None = None) -> dict:
@@ -209,24 +240,47 @@ def figure(months: Months, month: str, layout: MapLayout, t: Texts, range_km: fl
     view, focus = view or layout.wide, layout.focus
     ring_lat, ring_lon = rings_trace_data(months, month, focus, range_km)
     data = base_traces(months.dataset, view, t)
-    data.append({
-        "type": "scattergeo", "mode": "lines", "lat": ring_lat, "lon": ring_lon,
-        "name": plotly_text(t.label("range") + ": " + format(range_km, "g") + " km"), "hoverinfo": "skip",
-        "line": {"color": "#333333", "width": 1.2, "dash": "dot"}, "showlegend": False,
-    })
+    data.append(
+        {
+            "type": "scattergeo",
+            "mode": "lines",
+            "lat": ring_lat,
+            "lon": ring_lon,
+            "name": plotly_text(t.label("range") + ": " + format(range_km, "g") + " km"),
+            "hoverinfo": "skip",
+            "line": {"color": "#333333", "width": 1.2, "dash": "dot"},
+            "showlegend": False,
+        }
+    )
     for holder in HOLDER_ORDER:
         style = HOLDER_STYLE[holder]
-        trace = {"type": "scattergeo", "mode": "markers", "name": plotly_text(t.label("holder_" + holder)),
-                 "marker": {"symbol": style["symbol"], "color": style["color"], "size": 12,
-                            "line": {"color": "#1a1a1a", "width": 1}},
-                 "hovertemplate": "%{customdata}<extra></extra>", "showlegend": False}
+        trace = {
+            "type": "scattergeo",
+            "mode": "markers",
+            "name": plotly_text(t.label("holder_" + holder)),
+            "marker": {
+                "symbol": style["symbol"],
+                "color": style["color"],
+                "size": 12,
+                "line": {"color": "#1a1a1a", "width": 1},
+            },
+            "hovertemplate": "%{customdata}<extra></extra>",
+            "showlegend": False,
+        }
         trace.update(holder_trace_data(months, month, holder, t))
         data.append(trace)
-    data.append({
-        "type": "scattergeo", "mode": "markers", "lat": [focus.lat], "lon": [focus.lon],
-        "name": plotly_text(t.label("focus") + ": " + focus.name), "hoverinfo": "skip", "showlegend": False,
-        "marker": {"symbol": "circle-open", "size": 24, "color": "#000000", "line": {"width": 2}},
-    })
+    data.append(
+        {
+            "type": "scattergeo",
+            "mode": "markers",
+            "lat": [focus.lat],
+            "lon": [focus.lon],
+            "name": plotly_text(t.label("focus") + ": " + focus.name),
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "marker": {"symbol": "circle-open", "size": 24, "color": "#000000", "line": {"width": 2}},
+        }
+    )
     data.append(labels_trace(months, layout.labels(view)))
     return {"data": data, "layout": figure_layout(view, t)}
 
@@ -254,30 +308,51 @@ def figure_layout(view: View, t: Texts) -> dict:
         "dragmode": False,  # no pan or zoom unless the reader asks for it (the page's zoom button)
         "uirevision": "keep-zoom",
         "geo": {
-            "scope": "europe", "resolution": 50,
+            "scope": "europe",
+            "resolution": 50,
             "projection": {"type": "mercator"},
-            "lonaxis": {"range": list(view.lon)}, "lataxis": {"range": list(view.lat)},
-            "showland": True, "landcolor": BASE_STYLE["land"]["color"],
-            "showocean": True, "oceancolor": BASE_STYLE["water"]["color"],
-            "showlakes": True, "lakecolor": BASE_STYLE["water"]["color"],
+            "lonaxis": {"range": list(view.lon)},
+            "lataxis": {"range": list(view.lat)},
+            "showland": True,
+            "landcolor": BASE_STYLE["land"]["color"],
+            "showocean": True,
+            "oceancolor": BASE_STYLE["water"]["color"],
+            "showlakes": True,
+            "lakecolor": BASE_STYLE["water"]["color"],
             "showrivers": False,  # the 1:10m rivers are traces of their own
-            "showcountries": True, "countrycolor": "#555555", "countrywidth": 1.4,
-            "showcoastlines": True, "coastlinecolor": "#7a9cb8",
-            "showframe": False, "bgcolor": "rgba(0,0,0,0)",
+            "showcountries": True,
+            "countrycolor": "#555555",
+            "countrywidth": 1.4,
+            "showcoastlines": True,
+            "coastlinecolor": "#7a9cb8",
+            "showframe": False,
+            "bgcolor": "rgba(0,0,0,0)",
         },
     }
 
 
-MODEBAR_NL = {"Download plot as a PNG": "Kaart downloaden als png", "Download plot as a png": "Kaart downloaden als png",
-              "Reset": "Beginbeeld",
-              "Reset view": "Beginbeeld", "Zoom in": "Inzoomen", "Zoom out": "Uitzoomen"}
+MODEBAR_NL = {
+    "Download plot as a PNG": "Kaart downloaden als png",
+    "Download plot as a png": "Kaart downloaden als png",
+    "Reset": "Beginbeeld",
+    "Reset view": "Beginbeeld",
+    "Zoom in": "Inzoomen",
+    "Zoom out": "Uitzoomen",
+}
 
 
 def plotly_config(t: Texts) -> dict:
     """Only what works offline: image download and reset; no cloud button; no wheel zoom until asked."""
-    config = {"responsive": True, "displaylogo": False, "scrollZoom": False, "showSendToCloud": False,
-              "showEditInChartStudio": False, "modeBarButtons": [["toImage", "resetGeo"]],
-              "toImageButtonOptions": {"filename": "bakhmut-map", "format": "png"}, "locale": t.language}
+    config = {
+        "responsive": True,
+        "displaylogo": False,
+        "scrollZoom": False,
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
+        "modeBarButtons": [["toImage", "resetGeo"]],
+        "toImageButtonOptions": {"filename": "bakhmut-map", "format": "png"},
+        "locale": t.language,
+    }
     if t.language == "nl":
         config["locales"] = {"nl": {"dictionary": MODEBAR_NL, "format": {"decimal": ",", "thousands": "."}}}
     return config
@@ -326,11 +401,22 @@ def payload(months: Months, layout: MapLayout, t: Texts, range_km: float) -> dic
         "months": months.months,
         "monthNames": [t.month(m) for m in months.months],
         "monthEnds": [(month_end(m) - WAR_START).days for m in months.months],
-        "calendar": {"start": WAR_START.isoformat(), "months": t.month_names, "since": t.label("since"),
-                     "thousands": t.group_symbol, "decimal": t.decimal_symbol},
+        "calendar": {
+            "start": WAR_START.isoformat(),
+            "months": t.month_names,
+            "since": t.label("since"),
+            "thousands": t.group_symbol,
+            "decimal": t.decimal_symbol,
+        },
         "settlements": [
-            {"id": s.settlement_id, "name": s.name, "lat": s.lat, "lon": s.lon, "pop": s.population,
-             "theatre": inside_theatre(s)}
+            {
+                "id": s.settlement_id,
+                "name": s.name,
+                "lat": s.lat,
+                "lon": s.lon,
+                "pop": s.population,
+                "theatre": inside_theatre(s),
+            }
             for s in months.settlements
         ],
         "views": {view.name: view_payload(layout, view) for view in layout.views},
@@ -343,10 +429,33 @@ def payload(months: Months, layout: MapLayout, t: Texts, range_km: float) -> dic
         "rangeLimits": [1, 200],
         "ringCentres": RING_CENTRES,
         "language": t.language,
-        "labels": {k: t.label(k) for k in (
-            "play", "pause", "km_to", "inside", "outside", "range_never", "holder_UA", "holder_RU",
-            "holder_contested", "range", "range_invalid", "zoom_on", "zoom_off", "follow", "following",
-            "copied", "copy_link", "in", "summary_ru", "summary_ua", "summary_contested", "none")},
+        "labels": {
+            k: t.label(k)
+            for k in (
+                "play",
+                "pause",
+                "km_to",
+                "inside",
+                "outside",
+                "range_never",
+                "holder_UA",
+                "holder_RU",
+                "holder_contested",
+                "range",
+                "range_invalid",
+                "zoom_on",
+                "zoom_off",
+                "follow",
+                "following",
+                "copied",
+                "copy_link",
+                "in",
+                "summary_ru",
+                "summary_ua",
+                "summary_contested",
+                "none",
+            )
+        },
         "templates": {"ring_legend": t.template("ring_legend")},
         "kinds": dict(t.kinds),
     }

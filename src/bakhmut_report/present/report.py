@@ -76,8 +76,10 @@ class Report:
     def stamp(self) -> str:
         """Data version and parameters, as stated in the report's colophon."""
         shown = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return (f"bakhmut-report {VERSION} · {self.label('data_version')} {self.dataset.version} · "
-                f"{self.label('parameters')}: {shown}")
+        return (
+            f"bakhmut-report {VERSION} · {self.label('data_version')} {self.dataset.version} · "
+            f"{self.label('parameters')}: {shown}"
+        )
 
     def verdict_counts(self) -> dict[str, int]:
         counts = {k: sum(v.verdict == k for v in self.verdicts) for k in VERDICT_KINDS}
@@ -89,18 +91,25 @@ class Report:
         lead = story.lead(self.dataset, self.months, self.focus, self.params, self.t)
         header = sections.header(self.title, self.dataset, self.t, lead, self.verdict_counts())
         html = story.story(self.dataset, self.months, self.map_layout, self.verdicts, self.params, self.t, header)
-        return Block(html, f"{self.title}. Article: {len(self.dataset.article)} blocks; claims {self.verdict_counts()}; "
-                           + mapfig.month_summary(self.months, self.params["initial_month"], self.t))
+        return Block(
+            html,
+            f"{self.title}. Article: {len(self.dataset.article)} blocks; claims {self.verdict_counts()}; "
+            + mapfig.month_summary(self.months, self.params["initial_month"], self.t),
+        )
 
     def events_table(self) -> Block:
         linked = sections.linked_events(control_changes(self.dataset), self.verdicts)
-        linked |= {e.event_id for e in self.months.events_in(self.params["initial_month"])}  # the opening month's list links to them
+        linked |= {
+            e.event_id for e in self.months.events_in(self.params["initial_month"])
+        }  # the opening month's list links to them
         return Block(sections.events_table(self.dataset, self.t, linked), f"Events: {len(self.dataset.events)} rows")
 
     def method(self) -> Block:
         changes = control_changes(self.dataset)
-        return Block(sections.method_section(self.dataset, changes, self.t, self.params["control_basis"]),
-                     f"Method: {len(changes)} changes of control")
+        return Block(
+            sections.method_section(self.dataset, changes, self.t, self.params["control_basis"]),
+            f"Method: {len(changes)} changes of control",
+        )
 
     def sources(self) -> Block:
         return Block(sections.sources_section(self.dataset, self.t), f"Sources: {len(self.dataset.sources)}")

@@ -28,9 +28,16 @@ EVENT_COLUMNS = ("col_date", "col_settlements", "col_kind", "col_event", "col_by
 def header(title: str, dataset: Dataset, t: Texts, lead: list[str], counts: dict[str, int]) -> Markup:
     """Title, the article's date and provenance, the lead, the verdict counts, skip links and contents."""
     article = next(r for r in dataset.descriptor["resources"] if r["name"] == "article")
-    return render("header.html.j2", t=t, title=title, article_month=dataset.article_month,
-                  publisher=article.get("x-article", {}).get("publisher", ""), lead=lead, counts=counts,
-                  claims=len(dataset.claims))
+    return render(
+        "header.html.j2",
+        t=t,
+        title=title,
+        article_month=dataset.article_month,
+        publisher=article.get("x-article", {}).get("publisher", ""),
+        lead=lead,
+        counts=counts,
+        claims=len(dataset.claims),
+    )
 
 
 def claim_notes(verdicts: list[Verdict], t: Texts, params: dict) -> dict[str, Markup]:
@@ -72,8 +79,9 @@ def _sources_of(dataset: Dataset):
 def month_event_list(dataset: Dataset, months: Months, initial: str, t: Texts) -> Markup:
     """The opening month's events (capped); report.js lists other months' from the event table's rows."""
     shown, left_out = shown_events(months.events_in(initial), MAX_MONTH_EVENTS)
-    return render("month_events.html.j2", t=t, events=shown, left_out=left_out, initial=initial,
-                  sources_of=_sources_of(dataset))
+    return render(
+        "month_events.html.j2", t=t, events=shown, left_out=left_out, initial=initial, sources_of=_sources_of(dataset)
+    )
 
 
 def reach_list(months: Months, month: str, t: Texts, range_km: float) -> Markup:
@@ -90,8 +98,6 @@ def first_within(months: Months, range_km: float, min_population: int) -> list[t
     ]
 
 
-
-
 def events_table(dataset: Dataset, t: Texts, linked: frozenset[str] = frozenset()) -> Markup:
     """Every event with its sources; report.js makes it sortable and searchable (names and their variants)."""
     shown, left_out = shown_events(dataset.events, MAX_TABLE_ROWS, linked)
@@ -103,8 +109,15 @@ def events_table(dataset: Dataset, t: Texts, linked: frozenset[str] = frozenset(
         return " ".join(n for sid in e.settlements for n in dataset.settlements[sid].name_variants)
 
     return render(
-        "events.html.j2", t=t, events=shown, left_out=left_out, total=len(dataset.events), columns=EVENT_COLUMNS,
-        sources_of=_sources_of(dataset), names_of=names, variants_of=variants,
+        "events.html.j2",
+        t=t,
+        events=shown,
+        left_out=left_out,
+        total=len(dataset.events),
+        columns=EVENT_COLUMNS,
+        sources_of=_sources_of(dataset),
+        names_of=names,
+        variants_of=variants,
     )
 
 
@@ -128,17 +141,22 @@ def method_section(dataset: Dataset, changes: list[ControlChange], t: Texts, bas
     )
 
 
-
-
-def map_tools(dataset: Dataset, months: Months, t: Texts, params: dict, focus: Settlement,
-              outside: list[Settlement], initial: str) -> Markup:
+def map_tools(
+    dataset: Dataset, months: Months, t: Texts, params: dict, focus: Settlement, outside: list[Settlement], initial: str
+) -> Markup:
     """Range and focus controls with the lists they drive, and the places outside the map."""
     range_km = params["artillery_range_km"]
     return render(
-        "map_tools.html.j2", t=t, range_km=range_km, presets=dataset.presets,
-        preset_sources=lambda p: [dataset.sources[sid] for sid in p.sources], focus=focus,
-        places=[s for s in months.in_scope], reach=reach_list(months, initial, t, range_km),
-        first_within=first_within(months, range_km, params["big_city_population"]), outside=outside,
+        "map_tools.html.j2",
+        t=t,
+        range_km=range_km,
+        presets=dataset.presets,
+        preset_sources=lambda p: [dataset.sources[sid] for sid in p.sources],
+        focus=focus,
+        places=list(months.in_scope),
+        reach=reach_list(months, initial, t, range_km),
+        first_within=first_within(months, range_km, params["big_city_population"]),
+        outside=outside,
         ring_count=RING_CENTRES,
     )
 
@@ -146,4 +164,3 @@ def map_tools(dataset: Dataset, months: Months, t: Texts, params: dict, focus: S
 def colophon(t: Texts, version: str, data_version: str, params: dict) -> Markup:
     """The report's parameters, data version and how to cite it (the page footer adds the input hash)."""
     return render("colophon.html.j2", t=t, version=version, data_version=data_version, params=params)
-

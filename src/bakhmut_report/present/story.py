@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from ..derive.claims import Verdict
 from ..derive.control import state_on, timelines
 from ..derive.periods import Months
-from ..derive.claims import Verdict
 from ..model.calendar import month_end
 from ..model.changes import effective_changes
 from ..model.dataset import Dataset
@@ -33,31 +33,53 @@ def lead(dataset: Dataset, months: Months, focus: Settlement, params: dict, t: T
     basis = params["control_basis"]
     out = []
     start = next((e for e in dataset.events_for(focus.settlement_id) if e.kind == "battle_start"), None)
-    fall = next((c for c in effective_changes(dataset, basis)
-                 if c.settlement_id == focus.settlement_id and c.holder_after == "RU"), None)
+    fall = next(
+        (
+            c
+            for c in effective_changes(dataset, basis)
+            if c.settlement_id == focus.settlement_id and c.holder_after == "RU"
+        ),
+        None,
+    )
     fall_day = fall.takes_effect(basis) if fall else None
     if start and fall_day:
         days = (fall_day - start.date).days
-        out.append(t.message("lead.battle", {"place": focus.name, "start": start.date, "end": fall_day,
-                                             "months": round(days / 30.44)}))
+        out.append(
+            t.message(
+                "lead.battle",
+                {"place": focus.name, "start": start.date, "end": fall_day, "months": round(days / 30.44)},
+            )
+        )
     article_month = dataset.article_month
     step = state_on(timelines(dataset, basis)[focus.settlement_id], month_end(article_month))
-    out.append(t.message("lead.article_contested" if step.holder == "contested" else "lead.article_held",
-                         {"place": focus.name, "month": article_month, "holder": step.controller,
-                          "since": step.date}))
+    out.append(
+        t.message(
+            "lead.article_contested" if step.holder == "contested" else "lead.article_held",
+            {"place": focus.name, "month": article_month, "holder": step.controller, "since": step.date},
+        )
+    )
     if start and fall_day:
         fallen = []
         for change in effective_changes(dataset, basis):
             day = change.takes_effect(basis)
             place = dataset.settlements[change.settlement_id]
             near = distance_km(focus.lat, focus.lon, place.lat, place.lon) <= AROUND_KM
-            if (change.holder_after == "RU" and day and start.date <= day < fall_day and near
-                    and place.settlement_id != focus.settlement_id):
+            if (
+                change.holder_after == "RU"
+                and day
+                and start.date <= day < fall_day
+                and near
+                and place.settlement_id != focus.settlement_id
+            ):
                 fallen.append(place)
         biggest = sorted(fallen, key=lambda s: -s.population)[:4]
         if fallen:
-            out.append(t.message("lead.around", {"count": len(fallen), "km": AROUND_KM, "place": focus.name,
-                                                 "places": [s.name for s in biggest]}))
+            out.append(
+                t.message(
+                    "lead.around",
+                    {"count": len(fallen), "km": AROUND_KM, "place": focus.name, "places": [s.name for s in biggest]},
+                )
+            )
     return out
 
 
@@ -66,8 +88,7 @@ def key_month_list(months: Months, article_month: str) -> list[str]:
     weight: dict[str, int] = {}
     for previous, month in zip(months.months, months.months[1:], strict=False):
         before, after = months.holders(previous), months.holders(month)
-        weight[month] = sum(s.population for s in months.in_scope
-                            if before[s.settlement_id] != after[s.settlement_id])
+        weight[month] = sum(s.population for s in months.in_scope if before[s.settlement_id] != after[s.settlement_id])
     big = sorted((m for m in weight if weight[m]), key=lambda m: (-weight[m], m))[:KEY_MONTHS]
     chosen = set(big) | ({article_month} if article_month in months.months else set())
     return sorted(chosen)
@@ -82,21 +103,41 @@ def timeline(months: Months, t: Texts, key: list[str], article_month: str, initi
         counts = {h: sum(holders[s.settlement_id] == h for s in scope) for h in HOLDER_ORDER}
         people = {h: sum(s.population for s in scope if holders[s.settlement_id] == h) for h in HOLDER_ORDER}
         total = max(1, len(scope))
-        out.append({
-            "month": month, "name": t.month(month),
-            "short": t.month_short(month) if month[5:] in ("01", "04", "07", "10") else "",
-            "shares": {h: round(100 * counts[h] / total, 1) for h in HOLDER_ORDER},
-            "label": t.message("timeline.month", {"month": month, "ua": counts["UA"], "ru": counts["RU"],
-                                                   "contested": counts["contested"], "ua_people": people["UA"],
-                                                   "ru_people": people["RU"],
-                                                   "contested_people": people["contested"]}),
-            "key": month in key, "article": month == article_month, "current": month == initial,
-        })
+        out.append(
+            {
+                "month": month,
+                "name": t.month(month),
+                "short": t.month_short(month) if month[5:] in ("01", "04", "07", "10") else "",
+                "shares": {h: round(100 * counts[h] / total, 1) for h in HOLDER_ORDER},
+                "label": t.message(
+                    "timeline.month",
+                    {
+                        "month": month,
+                        "ua": counts["UA"],
+                        "ru": counts["RU"],
+                        "contested": counts["contested"],
+                        "ua_people": people["UA"],
+                        "ru_people": people["RU"],
+                        "contested_people": people["contested"],
+                    },
+                ),
+                "key": month in key,
+                "article": month == article_month,
+                "current": month == initial,
+            }
+        )
     return out
 
 
-def story(dataset: Dataset, months: Months, layout: mapfig.MapLayout, verdicts: list[Verdict], p: dict,
-          t: Texts, header: Markup) -> Markup:
+def story(
+    dataset: Dataset,
+    months: Months,
+    layout: mapfig.MapLayout,
+    verdicts: list[Verdict],
+    p: dict,
+    t: Texts,
+    header: Markup,
+) -> Markup:
     """The header and the article (with claims and map tools) beside the sticky map panel."""
     initial = p["initial_month"]
     figure = mapfig.figure(months, initial, layout, t, p["artillery_range_km"])
@@ -105,39 +146,79 @@ def story(dataset: Dataset, months: Months, layout: mapfig.MapLayout, verdicts: 
     title = t.label("map_title")
     wide, narrow = layout.wide, layout.narrow
     svgs = [
-        svgmap.map_svg(months, initial, figure, wide, layout.labels(wide),
-                       base=svgmap.base_svg(dataset, wide, figure, f"{mapfig.SCALE_KM} km"), title=title,
-                       description=summary, element_id="bk-svg-wide", css_class="bk-first-paint bk-wide"),
-        svgmap.crop_svg(wide, narrow, title=title, description=summary, element_id="bk-svg-narrow",
-                        source_id="bk-svg-wide", css_class="bk-first-paint bk-narrow"),
+        svgmap.map_svg(
+            months,
+            initial,
+            figure,
+            wide,
+            layout.labels(wide),
+            base=svgmap.base_svg(dataset, wide, figure, f"{mapfig.SCALE_KM} km"),
+            title=title,
+            description=summary,
+            element_id="bk-svg-wide",
+            css_class="bk-first-paint bk-wide",
+        ),
+        svgmap.crop_svg(
+            wide,
+            narrow,
+            title=title,
+            description=summary,
+            element_id="bk-svg-narrow",
+            source_id="bk-svg-wide",
+            css_class="bk-first-paint bk-narrow",
+        ),
     ]
     notes = sections.claim_notes(verdicts, t, p)
     key = key_month_list(months, dataset.article_month)
     blocks_month = {b.block_id: b.month for b in dataset.article}
     page_figure = mapfig.page_figure(figure, t)
     return render(
-        "story.html.j2", t=t, header=header, sections_=dataset.sections(), annotations=notes, blocks_month=blocks_month,
-        months=months, initial=initial, index=months.months.index(initial), month_count=len(months.months),
-        summary=summary, svgs=svgs, map_div_id=MAP_DIV_ID, figure=page_figure, payload=payload,
-        timeline=timeline(months, t, key, dataset.article_month, initial), styles=HOLDER_STYLE,
-        holders=HOLDER_ORDER, basis=p["control_basis"], focus=layout.focus,
+        "story.html.j2",
+        t=t,
+        header=header,
+        sections_=dataset.sections(),
+        annotations=notes,
+        blocks_month=blocks_month,
+        months=months,
+        initial=initial,
+        index=months.months.index(initial),
+        month_count=len(months.months),
+        summary=summary,
+        svgs=svgs,
+        map_div_id=MAP_DIV_ID,
+        figure=page_figure,
+        payload=payload,
+        timeline=timeline(months, t, key, dataset.article_month, initial),
+        styles=HOLDER_STYLE,
+        holders=HOLDER_ORDER,
+        basis=p["control_basis"],
+        focus=layout.focus,
         month_events=sections.month_event_list(dataset, months, initial, t),
         tools=sections.map_tools(dataset, months, t, p, layout.focus, layout.outside, initial),
-        range_km=p["artillery_range_km"], window=DATA_WINDOW, aspect=round(wide.height / wide.width, 4),
+        range_km=p["artillery_range_km"],
+        window=DATA_WINDOW,
+        aspect=round(wide.height / wide.width, 4),
     )
 
 
-def key_months(dataset: Dataset, months: Months, layout: mapfig.MapLayout, p: dict, t: Texts
-               ) -> tuple[Markup, list[str]]:
+def key_months(
+    dataset: Dataset, months: Months, layout: mapfig.MapLayout, p: dict, t: Texts
+) -> tuple[Markup, list[str]]:
     """Small multiples (inline SVG, base and marker shapes reused) of the key months, for print."""
     key = key_month_list(months, dataset.article_month)
     named = frozenset(sid for sid, tier in layout.tiers.items() if tier <= 1)
     drawings = []
     for month in key:
         summary = mapfig.month_summary(months, month, t)
-        svg = svgmap.small_svg(months, month, layout.wide, layout.labels(layout.wide), named, title=t.month(month),
-                               description=summary, element_id=f"bk-key-{month}")
-        drawings.append({"month": month, "name": t.month(month), "svg": svg,
-                         "article": month == dataset.article_month})
+        svg = svgmap.small_svg(
+            months,
+            month,
+            layout.wide,
+            layout.labels(layout.wide),
+            named,
+            title=t.month(month),
+            description=summary,
+            element_id=f"bk-key-{month}",
+        )
+        drawings.append({"month": month, "name": t.month(month), "svg": svg, "article": month == dataset.article_month})
     return render("key_months.html.j2", t=t, drawings=drawings, symbols=svgmap.symbols()), key
-

@@ -43,12 +43,15 @@ def _path(view: View, lines, closed: bool = False, precision: int = 1) -> str:
         for run in runs:
             if len(run) < 2:
                 continue
-            parts.append("M" + " ".join(f"{x:.{precision}f},{y:.{precision}f}" for x, y in run) + ("Z" if closed else ""))
+            parts.append(
+                "M" + " ".join(f"{x:.{precision}f},{y:.{precision}f}" for x, y in run) + ("Z" if closed else "")
+            )
     return " ".join(parts).replace(".0,", ",").replace(".0 ", " ")
 
 
 def _visible_runs(points: list[tuple[float, float]], view: View, margin: float) -> list[list[tuple[float, float]]]:
     """The parts of a line that come near the view (one point beyond each end, so lines leave the frame)."""
+
     def near(p: tuple[float, float]) -> bool:
         return -margin <= p[0] <= view.width + margin and -margin <= p[1] <= view.height + margin
 
@@ -87,8 +90,14 @@ def base_paths(dataset: Dataset, view: View, figure: dict) -> list[Path]:
     for name in ("oblasts", "donets", "rivers", "routes"):
         trace = figure["data"][TRACES[name]]
         line = trace["line"]
-        paths.append(Path(_path(view, _split(trace["lon"], trace["lat"]), precision=0), line["color"], line["width"],
-                          DASHES.get(line.get("dash", "solid"), "")))
+        paths.append(
+            Path(
+                _path(view, _split(trace["lon"], trace["lat"]), precision=0),
+                line["color"],
+                line["width"],
+                DASHES.get(line.get("dash", "solid"), ""),
+            )
+        )
     return paths
 
 
@@ -117,8 +126,9 @@ class Text:
     text: str
 
 
-def month_layers(months: Months, month: str, figure: dict, view: View, labels: dict[str, Label]
-                 ) -> tuple[str, list[Marker], list[Text]]:
+def month_layers(
+    months: Months, month: str, figure: dict, view: View, labels: dict[str, Label]
+) -> tuple[str, list[Marker], list[Text]]:
     """Rings (from the figure), markers and labels of one month, projected for ``view``."""
     rings = figure["data"][TRACES["rings"]]
     ring_d = _path(view, _split(rings["lon"], rings["lat"]))
@@ -149,40 +159,86 @@ def base_svg(dataset: Dataset, view: View, figure: dict, scale_label: str) -> Ma
     """The view's base as a reusable ``<g id="bk-base-<view>">`` (inside the first-paint SVG)."""
     scale = figure["data"][TRACES["scale"]]
     (x0, y0), (x1, y1) = (view.xy(scale["lon"][i], scale["lat"][i]) for i in (0, 1))
-    return render("svg_base.svg.j2", view=view, paths=base_paths(dataset, view, figure), font=FONT_FAMILY,
-                  scale={"x0": round(x0, 1), "y0": round(y0, 1), "x1": round(x1, 1), "y1": round(y1, 1),
-                         "label": scale_label})
+    return render(
+        "svg_base.svg.j2",
+        view=view,
+        paths=base_paths(dataset, view, figure),
+        font=FONT_FAMILY,
+        scale={"x0": round(x0, 1), "y0": round(y0, 1), "x1": round(x1, 1), "y1": round(y1, 1), "label": scale_label},
+    )
 
 
-def crop_svg(drawn: View, view: View, *, title: str, description: str, element_id: str, source_id: str,
-             css_class: str) -> Markup:
+def crop_svg(
+    drawn: View, view: View, *, title: str, description: str, element_id: str, source_id: str, css_class: str
+) -> Markup:
     """A phone's first paint: the wide drawing reused and cropped to ``view`` (same longitudes)."""
     _, top = drawn.xy(view.lon[0], view.lat[1])
     _, bottom = drawn.xy(view.lon[0], view.lat[0])
-    return render("svg_crop.svg.j2", box=(0, round(top, 1), drawn.width, round(bottom - top, 1)), view=view,
-                  title=title, description=description, element_id=element_id, source_id=source_id,
-                  css_class=css_class)
+    return render(
+        "svg_crop.svg.j2",
+        box=(0, round(top, 1), drawn.width, round(bottom - top, 1)),
+        view=view,
+        title=title,
+        description=description,
+        element_id=element_id,
+        source_id=source_id,
+        css_class=css_class,
+    )
 
 
-def map_svg(months: Months, month: str, figure: dict, view: View, labels: dict[str, Label], *,
-            base: Markup | None, title: str, description: str, element_id: str, css_class: str) -> Markup:
+def map_svg(
+    months: Months,
+    month: str,
+    figure: dict,
+    view: View,
+    labels: dict[str, Label],
+    *,
+    base: Markup | None,
+    title: str,
+    description: str,
+    element_id: str,
+    css_class: str,
+) -> Markup:
     """One month on the map; ``base`` inlines the base drawing, else the view's base is reused."""
     ring_d, markers, texts = month_layers(months, month, figure, view, labels)
     focus = figure["data"][TRACES["focus"]]
     fx, fy = view.xy(focus["lon"][0], focus["lat"][0])
-    return render("svg_map.svg.j2", view=view, base=base, ring_d=ring_d, markers=markers, texts=texts,
-                  focus={"x": round(fx, 1), "y": round(fy, 1)}, font=FONT_FAMILY, size=FONT_SIZE, title=title,
-                  description=description, element_id=element_id, css_class=css_class)
+    return render(
+        "svg_map.svg.j2",
+        view=view,
+        base=base,
+        ring_d=ring_d,
+        markers=markers,
+        texts=texts,
+        focus={"x": round(fx, 1), "y": round(fy, 1)},
+        font=FONT_FAMILY,
+        size=FONT_SIZE,
+        title=title,
+        description=description,
+        element_id=element_id,
+        css_class=css_class,
+    )
 
 
 def symbols() -> Markup:
     """One marker shape per state, centred on 0,0, for ``<use>`` in the small multiples."""
-    return render("svg_symbols.svg.j2", shapes=[(h, _marker(HOLDER_STYLE[h]["symbol"], 0, 0), HOLDER_STYLE[h]["color"])
-                                                for h in HOLDER_STYLE])
+    return render(
+        "svg_symbols.svg.j2",
+        shapes=[(h, _marker(HOLDER_STYLE[h]["symbol"], 0, 0), HOLDER_STYLE[h]["color"]) for h in HOLDER_STYLE],
+    )
 
 
-def small_svg(months: Months, month: str, view: View, labels: dict[str, Label], keep: frozenset[str], *,
-              title: str, description: str, element_id: str) -> Markup:
+def small_svg(
+    months: Months,
+    month: str,
+    view: View,
+    labels: dict[str, Label],
+    keep: frozenset[str],
+    *,
+    title: str,
+    description: str,
+    element_id: str,
+) -> Markup:
     """A key month, small: the base reused, markers as symbols, labels for the article's places only."""
     markers, texts = [], []
     for settlement, state in zip(months.settlements, months.states[month], strict=True):
@@ -193,6 +249,14 @@ def small_svg(months: Months, month: str, view: View, labels: dict[str, Label], 
         label = labels.get(settlement.settlement_id)
         if label and settlement.settlement_id in keep:
             texts.append(_text(x, y, label.text, label.position))
-    return render("svg_small.svg.j2", view=view, markers=markers, texts=texts, font=FONT_FAMILY, size=FONT_SIZE,
-                  title=title, description=description, element_id=element_id)
-
+    return render(
+        "svg_small.svg.j2",
+        view=view,
+        markers=markers,
+        texts=texts,
+        font=FONT_FAMILY,
+        size=FONT_SIZE,
+        title=title,
+        description=description,
+        element_id=element_id,
+    )

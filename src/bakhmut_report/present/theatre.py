@@ -85,11 +85,13 @@ def narrow_view(wide: View, focus: Settlement) -> View:
     """A phone's band: the wide view's longitudes, latitudes cut to the band around the focus."""
     span_x = math.radians(wide.lon[1] - wide.lon[0])
     wanted = span_x * NARROW_ASPECT  # Mercator height of the band
-    centre = min(max(mercator_y(focus.lat), mercator_y(wide.lat[0]) + wanted / 2),
-                 mercator_y(wide.lat[1]) - wanted / 2)
+    centre = min(max(mercator_y(focus.lat), mercator_y(wide.lat[0]) + wanted / 2), mercator_y(wide.lat[1]) - wanted / 2)
 
     def lat_of(y: float) -> float:
         return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
 
-    lat = (round(max(lat_of(centre - wanted / 2), wide.lat[0]), 3), round(min(lat_of(centre + wanted / 2), wide.lat[1]), 3))
+    lat = (
+        round(max(lat_of(centre - wanted / 2), wide.lat[0]), 3),
+        round(min(lat_of(centre + wanted / 2), wide.lat[1]), 3),
+    )
     return View("narrow", wide.lon, lat, NARROW_WIDTH)
