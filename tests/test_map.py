@@ -165,7 +165,7 @@ def test_the_svg_map_shows_before_plotly_runs_and_without_it(browser, rendered):
     assert svg["width"] > 300 and svg["top"] < DESKTOP["height"]
     assert page.evaluate("getComputedStyle(document.getElementById('bk-svg-wide')).visibility") == "visible"
     assert page.query_selector("#bakhmut-map[data-ready=true]") is None
-    assert page.evaluate("document.querySelectorAll('#bk-svg-wide .bk-svg-markers path').length") >= 70
+    assert page.evaluate("document.querySelectorAll('#bk-svg-wide .bk-svg-markers use').length") >= 70
     assert page.evaluate("document.querySelectorAll('#bk-svg-wide .bk-svg-labels text').length") >= 20
     # the slider still moves the month's lists without the map
     set_month(page, "2023-06")

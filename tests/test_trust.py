@@ -275,7 +275,7 @@ def js_plotly_text_source() -> str:
 
 def test_report_js_puts_data_into_plotly_text_only_through_plotly_text():
     text = REPORT_JS.read_text(encoding="utf-8")
-    assert "t.text.push(plotlyText(label[0]))" in text, "map labels"
+    assert "t.text.push(plotlyText(label))" in text, "map labels"
     assert '"<b>" + plotlyText(s.name) + "</b>' in text, "hover names"
     assert "escapeText" not in text, "one function, not two"
 

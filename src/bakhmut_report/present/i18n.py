@@ -111,9 +111,9 @@ class Texts:
         return format_date(dt.date(year, mon, 1), "MMMM y", locale=self.locale)
 
     def month_short(self, month: str) -> str:
-        """'mrt. 23' / 'Mar 23': the timeline's month names."""
+        """'apr.' / 'Apr': a month's short name on the timeline (its year is shown at January)."""
         year, mon = (int(p) for p in month.split("-"))
-        return format_date(dt.date(year, mon, 1), "MMM yy", locale=self.locale)
+        return format_date(dt.date(year, mon, 1), "LLL", locale=self.locale)
 
     def date(self, day: dt.date, precision: str = "day") -> str:
         """'21 mei 2023' / '21 May 2023'; 'mei 2023' for month precision; '~' for approximate days."""

@@ -22,7 +22,7 @@ from ..model.records import Settlement
 from ..model.vocabulary import WAR_START, MapState
 from .html import plotly_text
 from .i18n import Texts
-from .labels import FONT_FAMILY, FONT_SIZE, MARKER_RADIUS, Label, place_labels
+from .labels import FONT_FAMILY, FONT_SIZE, MARKER_RADIUS, POSITIONS, Label, place_labels, short_name
 from .styles import BASE_STYLE, HOLDER_ORDER, HOLDER_STYLE
 from .theatre import LABEL_WIDTHS, View, inside_theatre, narrow_view, wide_view
 
@@ -156,9 +156,13 @@ def labels_trace(months: Months, labels: dict[str, Label]) -> dict:
         "hoverinfo": "skip",
         "showlegend": False,
         "marker": {"size": 2 * MARKER_RADIUS, "opacity": 0},
-        "textfont": {"size": FONT_SIZE, "color": "#1a1a1a", "family": FONT_FAMILY},
+        # a halo in the land's colour keeps a name legible where it crosses a ring, a road or a river
+        "textfont": {"size": FONT_SIZE, "color": "#1a1a1a", "family": FONT_FAMILY, "shadow": LABEL_HALO},
         **out,
     }
+
+
+LABEL_HALO = ", ".join(f"{x}px {y}px 1px {BASE_STYLE['land']['color']}" for x in (-1, 1) for y in (-1, 1))
 
 
 def _lines(lines) -> tuple[list, list]:
@@ -385,12 +389,23 @@ def steps_payload(months: Months, t: Texts) -> tuple[list, list[str]]:
     return steps, causes
 
 
-def view_payload(layout: MapLayout, view: View) -> dict:
-    """The view's box and its label layouts, one per width in LABEL_WIDTHS."""
+def view_payload(layout: MapLayout, view: View, settlements: list[Settlement]) -> dict:
+    """The view's box and its label layouts, one per width in LABEL_WIDTHS, compact: ``at`` has one
+    character per settlement (an index into POSITIONS, or "-" for no label); ``texts`` only the
+    names shown shortened (the others show the settlement's ``label``)."""
     sets = []
     for width in LABEL_WIDTHS:
         labels = layout.labels(replace(view, width=width))
-        sets.append({"width": width, "labels": {sid: [label.text, label.position] for sid, label in labels.items()}})
+        at = "".join(
+            str(POSITIONS.index(labels[s.settlement_id].position)) if s.settlement_id in labels else "-"
+            for s in settlements
+        )
+        texts = {
+            s.settlement_id: labels[s.settlement_id].text
+            for s in settlements
+            if s.settlement_id in labels and labels[s.settlement_id].text != short_name(s)
+        }
+        sets.append({"width": width, "at": at, **({"texts": texts} if texts else {})})
     return {**view.as_dict(), "labelSets": sets}
 
 
@@ -412,14 +427,17 @@ def payload(months: Months, layout: MapLayout, t: Texts, range_km: float) -> dic
             {
                 "id": s.settlement_id,
                 "name": s.name,
+                "label": short_name(s),
                 "lat": s.lat,
                 "lon": s.lon,
                 "pop": s.population,
                 "theatre": inside_theatre(s),
+                **({"variants": list(s.name_variants)} if s.name_variants else {}),
             }
             for s in months.settlements
         ],
-        "views": {view.name: view_payload(layout, view) for view in layout.views},
+        "views": {view.name: view_payload(layout, view, months.settlements) for view in layout.views},
+        "positions": POSITIONS,
         "traces": TRACES,
         "holders": ["".join(HOLDER_STYLE[st.holder]["code"] for st in months.states[m]) for m in months.months],
         "steps": steps,

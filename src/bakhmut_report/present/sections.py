@@ -99,14 +99,12 @@ def first_within(months: Months, range_km: float, min_population: int) -> list[t
 
 
 def events_table(dataset: Dataset, t: Texts, linked: frozenset[str] = frozenset()) -> Markup:
-    """Every event with its sources; report.js makes it sortable and searchable (names and their variants)."""
+    """Every event with its sources; report.js makes it sortable and searchable (names and their variants:
+    a row names its settlements' ids in ``data-s``, the page's data carries each settlement's variants once)."""
     shown, left_out = shown_events(dataset.events, MAX_TABLE_ROWS, linked)
 
     def names(e: Event) -> str:
         return ", ".join(dataset.settlements[sid].name for sid in e.settlements)
-
-    def variants(e: Event) -> str:
-        return " ".join(n for sid in e.settlements for n in dataset.settlements[sid].name_variants)
 
     return render(
         "events.html.j2",
@@ -117,7 +115,6 @@ def events_table(dataset: Dataset, t: Texts, linked: frozenset[str] = frozenset(
         columns=EVENT_COLUMNS,
         sources_of=_sources_of(dataset),
         names_of=names,
-        variants_of=variants,
     )
 
 

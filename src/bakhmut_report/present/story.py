@@ -94,33 +94,52 @@ def key_month_list(months: Months, article_month: str) -> list[str]:
     return sorted(chosen)
 
 
+def _tick(month: str, t: Texts, first: bool) -> str:
+    """The strip's ticks: the year at January (and at the first month), the month's short name each quarter."""
+    if month.endswith("-01") or first:
+        return month[:4]
+    return t.month_short(month) if month[5:] in ("04", "07", "10") else ""
+
+
+def month_counts(months: Months, month: str) -> tuple[dict[str, int], dict[str, int]]:
+    """The number and the pre-war population of the theatre's places per state at the end of ``month``."""
+    holders = months.holders(month)
+    scope = months.in_scope
+    counts = {h: sum(holders[s.settlement_id] == h for s in scope) for h in HOLDER_ORDER}
+    people = {h: sum(s.population for s in scope if holders[s.settlement_id] == h) for h in HOLDER_ORDER}
+    return counts, people
+
+
+def month_count_label(months: Months, month: str, t: Texts) -> str:
+    """'maart 2023: 51 plaatsen Oekraïens, 4 betwist, 31 Russisch (…inwoners)'."""
+    counts, people = month_counts(months, month)
+    return t.message(
+        "timeline.month",
+        {
+            "month": month,
+            "ua": counts["UA"],
+            "ru": counts["RU"],
+            "contested": counts["contested"],
+            "ua_people": people["UA"],
+            "ru_people": people["RU"],
+            "contested_people": people["contested"],
+        },
+    )
+
+
 def timeline(months: Months, t: Texts, key: list[str], article_month: str, initial: str) -> list[dict]:
     """Per month: the count and pre-war population of places per state, for the strip under the slider."""
     out = []
-    scope = months.in_scope
+    total = max(1, len(months.in_scope))
     for month in months.months:
-        holders = months.holders(month)
-        counts = {h: sum(holders[s.settlement_id] == h for s in scope) for h in HOLDER_ORDER}
-        people = {h: sum(s.population for s in scope if holders[s.settlement_id] == h) for h in HOLDER_ORDER}
-        total = max(1, len(scope))
+        counts, _ = month_counts(months, month)
         out.append(
             {
                 "month": month,
                 "name": t.month(month),
-                "short": t.month_short(month) if month[5:] in ("01", "04", "07", "10") else "",
+                "short": _tick(month, t, first=month == months.months[0]),
                 "shares": {h: round(100 * counts[h] / total, 1) for h in HOLDER_ORDER},
-                "label": t.message(
-                    "timeline.month",
-                    {
-                        "month": month,
-                        "ua": counts["UA"],
-                        "ru": counts["RU"],
-                        "contested": counts["contested"],
-                        "ua_people": people["UA"],
-                        "ru_people": people["RU"],
-                        "contested_people": people["contested"],
-                    },
-                ),
+                "label": month_count_label(months, month, t),
                 "key": month in key,
                 "article": month == article_month,
                 "current": month == initial,
@@ -209,7 +228,9 @@ def key_months(
     named = frozenset(sid for sid, tier in layout.tiers.items() if tier <= 1)
     drawings = []
     for month in key:
-        summary = mapfig.month_summary(months, month, t)
+        # counts and the contested places: the full lists are in the page's month summary, not 5 times over
+        contested = ", ".join(months.names_by_state(month)["contested"]) or t.label("none")
+        summary = f"{month_count_label(months, month, t)}; {t.label('summary_contested')}: {contested}."
         svg = svgmap.small_svg(
             months,
             month,
@@ -221,4 +242,4 @@ def key_months(
             element_id=f"bk-key-{month}",
         )
         drawings.append({"month": month, "name": t.month(month), "svg": svg, "article": month == dataset.article_month})
-    return render("key_months.html.j2", t=t, drawings=drawings, symbols=svgmap.symbols()), key
+    return render("key_months.html.j2", t=t, drawings=drawings), key

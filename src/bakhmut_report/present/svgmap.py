@@ -113,9 +113,11 @@ def _marker(symbol: str, x: float, y: float) -> str:
 
 @dataclass(frozen=True)
 class Marker:
-    d: str
-    fill: str
-    title: str
+    """A marker drawn as ``<use>`` of its state's symbol (symbol_defs), centred at x, y."""
+
+    x: float
+    y: float
+    holder: str
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,8 @@ def month_layers(
     for settlement, state in zip(months.settlements, months.states[month], strict=True):
         if not view.contains(settlement.lon, settlement.lat):
             continue
-        style = HOLDER_STYLE[state.holder]
         x, y = view.xy(settlement.lon, settlement.lat)
-        markers.append(Marker(_marker(style["symbol"], x, y), style["color"], state.holder))
+        markers.append(Marker(round(x, 1), round(y, 1), HOLDER_STYLE[state.holder]["code"]))
         label = labels.get(settlement.settlement_id)
         if label:
             texts.append(_text(x, y, label.text, label.position))
@@ -207,6 +208,7 @@ def map_svg(
         "svg_map.svg.j2",
         view=view,
         base=base,
+        symbols=symbol_defs() if base else [],
         ring_d=ring_d,
         markers=markers,
         texts=texts,
@@ -220,12 +222,9 @@ def map_svg(
     )
 
 
-def symbols() -> Markup:
-    """One marker shape per state, centred on 0,0, for ``<use>`` in the small multiples."""
-    return render(
-        "svg_symbols.svg.j2",
-        shapes=[(h, _marker(HOLDER_STYLE[h]["symbol"], 0, 0), HOLDER_STYLE[h]["color"]) for h in HOLDER_STYLE],
-    )
+def symbol_defs() -> list[tuple[str, str, str]]:
+    """(code, path centred on 0,0, fill) per state: defined once in the first-paint SVG, used by every marker."""
+    return [(style["code"], _marker(style["symbol"], 0, 0), style["color"]) for style in HOLDER_STYLE.values()]
 
 
 def small_svg(
@@ -245,7 +244,7 @@ def small_svg(
         if not view.contains(settlement.lon, settlement.lat):
             continue
         x, y = view.xy(settlement.lon, settlement.lat)
-        markers.append({"holder": state.holder, "x": round(x), "y": round(y)})
+        markers.append(Marker(round(x), round(y), HOLDER_STYLE[state.holder]["code"]))
         label = labels.get(settlement.settlement_id)
         if label and settlement.settlement_id in keep:
             texts.append(_text(x, y, label.text, label.position))

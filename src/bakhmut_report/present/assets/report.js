@@ -46,6 +46,8 @@
     return { lat: lat, lon: lon };
   }
 
+  function hasOwn(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+
   function csvCell(value) { // RFC 4180 quoting; cells starting =, +, -, @, tab or return get a leading quote (OWASP)
     var text = value === null || value === undefined ? "" : String(value);
     if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
@@ -67,7 +69,7 @@
   var data = readJson("bk-data"), fig = readJson("bk-figure");
   if (!data) return;
   var L = data.labels, T = data.traces, N = data.settlements.length;
-  var byId = {};
+  var byId = Object.create(null);
   data.settlements.forEach(function (s, i) { s.index = i; byId[s.id] = s; });
   var state = {
     index: 0, follow: true, zoom: false, playing: null, rangeKm: data.rangeKm, focus: data.focus,
@@ -114,18 +116,20 @@
     }).slice(0, data.ringCentres);
   }
 
-  function labelsFor(width) { // the largest label layout not wider than the map as drawn
+  function labelsFor(width) { // the largest label layout not wider than the map as drawn (mapfig.view_payload)
     var sets = data.views[state.view].labelSets, chosen = sets[0];
     sets.forEach(function (set) { if (set.width <= width) chosen = set; });
-    return chosen.labels;
+    return chosen;
   }
 
   function labelsTrace() { // the place names for the current view and width: the same for every month
-    var labels = labelsFor(state.drawnWidth || 0), t = { lat: [], lon: [], text: [], textposition: [] };
+    var set = labelsFor(state.drawnWidth || 0), t = { lat: [], lon: [], text: [], textposition: [] };
+    var texts = set.texts || {};
     data.settlements.forEach(function (s) {
-      var label = labels[s.id];
-      if (!label) return;
-      t.lat.push(s.lat); t.lon.push(s.lon); t.text.push(plotlyText(label[0])); t.textposition.push(label[1]);
+      var code = set.at.charAt(s.index);
+      if (code === "-" || code === "") return;
+      var label = Object.prototype.hasOwnProperty.call(texts, s.id) ? texts[s.id] : s.label;
+      t.lat.push(s.lat); t.lon.push(s.lon); t.text.push(plotlyText(label)); t.textposition.push(data.positions[+code]);
     });
     return t;
   }
@@ -483,7 +487,13 @@
 
   // ---------------------------------------------------------------- table: sort and search
   var rows = table ? Array.prototype.slice.call(table.tBodies[0].rows) : [];
-  var texts = rows.map(function (r) { return (r.textContent + " " + (r.getAttribute("data-names") || "")).toLowerCase(); });
+  function settlementsOf(row) { // events.html.j2: data-s lists the row's settlement ids
+    return (row.getAttribute("data-s") || "").split(" ").filter(function (id) { return hasOwn(byId, id); });
+  }
+  var texts = rows.map(function (r) { // what the search matches: the row's text and its places' name variants
+    var variants = settlementsOf(r).map(function (id) { return (byId[id].variants || []).join(" "); });
+    return (r.textContent + " " + variants.join(" ")).toLowerCase();
+  });
   var countNode = $("bk-count"), countSuffix = countNode ? countNode.textContent.replace(/^\d+\s*/, "") : "";
 
   function filter() {
@@ -530,15 +540,13 @@
   }
 
   function eventsCsv() {
-    var names = {};
-    data.settlements.forEach(function (s) { names[s.name] = s.id; });
     var out = [["event_id", "date", "date_precision", "kind", "settlements", "change_id", "holder_before",
       "holder_after", "statement_by", "side", "title", "note", "sources"]];
     rows.forEach(function (row) {
       var c = row.cells, holders = (row.getAttribute("data-holders") || ">").split(">");
       var note = c[3].querySelector("small");
-      out.push([row.id, row.id.slice(3, 13), row.getAttribute("data-precision") || "day", kindOf(c[2].textContent),
-        c[1].textContent.split(", ").filter(Boolean).map(function (n) { return names[n] || n; }).join(";"),
+      out.push([row.id, row.getAttribute("data-date") || row.id.slice(3, 13), // the id starts with the date
+        row.getAttribute("data-precision") || "day", kindOf(c[2].textContent), settlementsOf(row).join(";"),
         row.getAttribute("data-change") || "", holders[0], holders[1], c[4].textContent,
         row.getAttribute("data-side") || "", c[3].firstChild ? c[3].firstChild.textContent : "",
         note ? note.textContent : "", all("a", c[5]).map(sourceIdOf).join(";")]);
@@ -554,12 +562,17 @@
     return csv(out);
   }
 
+  function sourceTitle(li) { // sources.html.j2: the item's last link or span is the page we read
+    var parts = li.querySelectorAll(":scope > a, :scope > span");
+    return parts.length ? parts[parts.length - 1] : null;
+  }
+
   function sourcesCsv() {
     var out = [["source_id", "publisher", "title", "url", "date_published", "source_type", "original_publisher",
       "original_title", "original_url"]];
     all("#sources li[data-id]").forEach(function (li) {
-      var type = li.getAttribute("data-type") || "publisher", title = li.querySelector(".bk-src-title");
-      var original = li.querySelector(".bk-src-original"), origin = li.querySelector(".bk-src-origin");
+      var type = li.getAttribute("data-type") || "publisher", title = sourceTitle(li);
+      var original = li.querySelector(".bk-src-original"), origin = li.querySelector("b");
       var date = li.querySelector("time");
       out.push([li.getAttribute("data-id"), li.getAttribute("data-publisher") || origin.textContent,
         title ? title.textContent : "", title && title.href ? title.getAttribute("href") : "",
