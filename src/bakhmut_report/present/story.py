@@ -18,7 +18,7 @@ from ..model.changes import effective_changes
 from ..model.dataset import Dataset
 from ..model.geo import distance_km
 from ..model.records import Settlement
-from ..model.vocabulary import DATA_WINDOW
+from ..model.vocabulary import DATA_WINDOW, MapState
 from . import mapfig, sections, svgmap
 from .html import render
 from .i18n import Texts
@@ -101,7 +101,7 @@ def _tick(month: str, t: Texts, first: bool) -> str:
     return t.month_short(month) if month[5:] in ("04", "07", "10") else ""
 
 
-def month_counts(months: Months, month: str) -> tuple[dict[str, int], dict[str, int]]:
+def month_counts(months: Months, month: str) -> tuple[dict[MapState, int], dict[MapState, int]]:
     """The number and the pre-war population of the theatre's places per state at the end of ``month``."""
     holders = months.holders(month)
     scope = months.in_scope
