@@ -38,17 +38,10 @@ def geometry_path(descriptor: dict) -> str:
             path = resource.get("path")
             if isinstance(path, str) and path:
                 return path
-    raise DataError(
-        [
-            Problem(
-                f"data/{DESCRIPTOR}",
-                None,
-                None,
-                None,
-                f'needs a "{GEOMETRY_RESOURCE}" resource with the path of the base map (geo/*.json): '
-                f"restore the file (git checkout data/{DESCRIPTOR})",
-            )
-        ]
+    raise DataError.at(
+        f"data/{DESCRIPTOR}",
+        f'needs a "{GEOMETRY_RESOURCE}" resource with the path of the base map (geo/*.json): '
+        f"restore the file (git checkout data/{DESCRIPTOR})",
     )
 
 
@@ -58,7 +51,7 @@ def load_geometry(data_dir: Path, descriptor: dict) -> dict:
     where = f"data/{relative}"
 
     def refuse(line: int | None, message: str) -> DataError:
-        return DataError([Problem(where, line, None, None, message)])
+        return DataError.at(where, message, line)
 
     try:
         raw = read_data_file(data_dir, relative)

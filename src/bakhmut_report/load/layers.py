@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ..model.errors import DataError, Problem
+from ..model.errors import DataError
 from ..model.records import BaseLayer
 from .package import Unreadable, has_lone_surrogate, read_data_file
 
@@ -23,7 +23,7 @@ BOX = ((36.0, 40.0), (47.0, 50.3))  # lon, lat: the theatre with a margin
 
 
 def _fail(path: str, message: str, line: int | None = None) -> DataError:
-    return DataError([Problem(f"data/{path}", line, None, None, message)])
+    return DataError.at(f"data/{path}", message, line)
 
 
 def _no_constant(name: str) -> Any:

@@ -122,7 +122,7 @@ def read_data_file(data_dir: Path, relative: str, limit: int = MAX_DATA_FILE_BYT
 
 def _unreadable(relative: str, reason: str) -> DataError:
     fix = "restore the file" if lexically_inside(relative) else "name a file inside the data directory"
-    return DataError([Problem(f"data/{relative}", None, None, None, f"cannot be read: {reason}; {fix}")])
+    return DataError.at(f"data/{relative}", f"cannot be read: {reason}; {fix}")
 
 
 @dataclass
@@ -158,63 +158,28 @@ def _problem(
 
 def load_descriptor(data_dir: Path) -> dict:
     if not (data_dir / DESCRIPTOR).exists() and not (data_dir / DESCRIPTOR).is_symlink():
-        raise DataError(
-            [
-                Problem(
-                    f"data/{DESCRIPTOR}",
-                    None,
-                    None,
-                    None,
-                    f"missing: the data directory {data_dir.name!r} has no {DESCRIPTOR}",
-                )
-            ]
-        )
+        raise DataError.at(f"data/{DESCRIPTOR}", f"missing: the data directory {data_dir.name!r} has no {DESCRIPTOR}")
     try:
         text = read_data_file(data_dir, DESCRIPTOR).decode("utf-8")
     except Unreadable as exc:
         raise _unreadable(DESCRIPTOR, str(exc)) from None
     except UnicodeDecodeError as exc:
-        raise DataError(
-            [
-                Problem(
-                    f"data/{DESCRIPTOR}",
-                    None,
-                    None,
-                    None,
-                    f"not UTF-8 ({exc.reason} at byte {exc.start}): save it as UTF-8",
-                )
-            ]
+        raise DataError.at(
+            f"data/{DESCRIPTOR}", f"not UTF-8 ({exc.reason} at byte {exc.start}): save it as UTF-8"
         ) from None
     try:
         descriptor = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise DataError(
-            [Problem(f"data/{DESCRIPTOR}", exc.lineno, None, None, f"invalid JSON: {exc.msg} (column {exc.colno})")]
-        ) from None
+        raise DataError.at(f"data/{DESCRIPTOR}", f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
     except (RecursionError, ValueError):  # ValueError: an integer of more than 4300 digits, NaN
-        raise DataError(
-            [
-                Problem(
-                    f"data/{DESCRIPTOR}",
-                    None,
-                    None,
-                    None,
-                    "invalid JSON: nested too deeply, a number too long, or NaN/Infinity",
-                )
-            ]
+        raise DataError.at(
+            f"data/{DESCRIPTOR}", "invalid JSON: nested too deeply, a number too long, or NaN/Infinity"
         ) from None
     if has_lone_surrogate(descriptor):
-        raise DataError(
-            [
-                Problem(
-                    f"data/{DESCRIPTOR}",
-                    None,
-                    None,
-                    None,
-                    "contains a \\ud800-\\udfff escape that is no character (a lone surrogate): restore the file "
-                    f"(git checkout data/{DESCRIPTOR})",
-                )
-            ]
+        raise DataError.at(
+            f"data/{DESCRIPTOR}",
+            "contains a \\ud800-\\udfff escape that is no character (a lone surrogate): restore the file "
+            f"(git checkout data/{DESCRIPTOR})",
         )
     check_descriptor(descriptor)
     return descriptor
@@ -261,17 +226,7 @@ CONSTRAINT_TYPES = {
 
 def _refuse(ok: bool, where: str, what: str) -> None:
     if not ok:
-        raise DataError(
-            [
-                Problem(
-                    f"data/{DESCRIPTOR}",
-                    None,
-                    None,
-                    None,
-                    f"{where} {what}: restore the file (git checkout data/{DESCRIPTOR})",
-                )
-            ]
-        )
+        raise DataError.at(f"data/{DESCRIPTOR}", f"{where} {what}: restore the file (git checkout data/{DESCRIPTOR})")
 
 
 def _shown(value: str) -> str:

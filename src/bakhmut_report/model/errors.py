@@ -51,6 +51,11 @@ class DataError(ReportError):
         head = f"{count} problem{'s' if count != 1 else ''} in the data:"
         super().__init__("\n".join([head] + [f"  {p}" for p in self.problems]))
 
+    @classmethod
+    def at(cls, file: str, message: str, line: int | None = None) -> DataError:
+        """One problem with a whole file (or one of its lines), no column or value."""
+        return cls([Problem(file, line, None, None, message)])
+
 
 class ParameterError(ReportError):
     """A report parameter is unknown, has the wrong type or an impossible value."""

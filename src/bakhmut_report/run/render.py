@@ -28,7 +28,7 @@ from ..load.geometry import load_geometry
 from ..load.package import DESCRIPTOR, Unreadable, load_descriptor, read_data_file, read_regular_file
 from ..load.params import variant_name
 from ..model.dataset import Dataset
-from ..model.errors import DataError, Problem, ReportError
+from ..model.errors import DataError, ReportError
 from ..model.paths import PACKAGE_DIR, PROJECT_DIR
 from ..model.vocabulary import VERSION
 from ..validate import load_valid_dataset
@@ -83,7 +83,7 @@ def input_hash(params: dict, dataset: Dataset, nb_path: Path | None = None) -> s
         try:
             data = read_data_file(dataset.data_dir, name)
         except Unreadable as exc:
-            raise DataError([Problem(f"data/{name}", None, None, None, f"cannot be read: {exc}")]) from None
+            raise DataError.at(f"data/{name}", f"cannot be read: {exc}") from None
         digest.update(name.encode() + b"\0" + _file_digest(data))
     path = nb_path or notebook.notebook_path()
     try:
