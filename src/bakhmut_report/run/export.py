@@ -106,11 +106,10 @@ def to_html(
     plotly_mode: str = "inline",
     geometry: dict | None = None,
 ) -> str:
-    """The report page for an executed notebook; ``geometry`` is the checked base map (load.geometry)."""
+    """The report page for an executed notebook; ``geometry`` is the checked base map (the dataset's own
+    unless given: load.geometry read and checked it)."""
     if geometry is None:
-        from ..load.geometry import load_geometry
-
-        geometry = load_geometry(dataset.data_dir, dataset.descriptor)
+        geometry = dataset.topology
     js, version = plotly_js()
     nb.metadata["title"] = title
     bakhmut = {
