@@ -10,14 +10,13 @@ The package reads as the data's path, each layer importing only the ones below i
     present   words, HTML, the map figure, the notebook's blocks, the live explorer
     run       execute, export, write, render, batch, the command line
 
-Notebook entry points: ``from bakhmut_report import Report, explore``. They are
-imported on first use so that the command line's fast paths (a cache hit, ``check``)
-never load the presentation toolchain.
+Notebook entry points: ``from bakhmut_report import Report, explore``. They (and
+``__version__``) are imported on first use, so that the command line's fast paths (a cache
+hit, ``check``) never load the presentation toolchain, and the command line installs its
+Ctrl-C handler before any of the package is imported.
 """
 
 import sys
-
-from .model.vocabulary import VERSION as __version__
 
 # jsonschema (via nbformat) imports rfc3987_syntax when installed, which builds a lark
 # grammar at import time: ~2.6 s per process, for IRI format checks notebooks never use.
@@ -28,6 +27,10 @@ __all__ = ["Report", "__version__", "explore"]
 
 
 def __getattr__(name: str):
+    if name == "__version__":
+        from .model.vocabulary import VERSION
+
+        return VERSION
     if name == "Report":
         from .present.report import Report
 

@@ -9,7 +9,8 @@ are shown escaped, so data cannot drive the terminal.
 
 # Ctrl-C handling comes first, before any other import: a SIGINT while the program is still
 # starting must end it with 130 and no traceback, like one that arrives later. (Only the
-# interpreter's own start-up and the package's __init__, the first ~15 ms, come before this line.)
+# interpreter's own start-up comes before this line: the package's __init__ and run/__init__ import
+# nothing of ours.)
 #
 # Outside the few sections that must clean up, a signal ends the program at once: the handler
 # writes one line and exits 130. It does not raise KeyboardInterrupt, which, arriving at an
