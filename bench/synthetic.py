@@ -7,11 +7,10 @@ so the result passes ``bakhmut-report check --data OUT`` and renders.
 
 Growth (documented in bench/results.md):
 
-* events: ``factor`` x the real 84 (1x = the real data unchanged, 10x = 840, 100x = 8,400);
-* settlements: ``factor ** 0.65`` x the real 27 (log 20 / log 100 = 0.6505: 100x events
-  come with 20x settlements = 540, 10x with ~4.5x = 121), i.e. the map gets denser
-  while each settlement also gets a longer history (about 3 events per settlement in the
-  real data, 7 at 10x, 16 at 100x);
+* events: ``factor`` x the rows of the real events.csv (1x = the real data unchanged);
+* settlements: ``factor ** 0.65`` x the rows of the real settlements.csv (log 20 / log 100
+  = 0.6505: 100x events come with 20x settlements, 10x with ~4.5x), i.e. the map gets
+  denser while each settlement also gets a longer history;
 * sources: one per 8 added events (each synthetic row cites one or two of them);
 * dates: 2022-02-24 .. 2024-12-31 (the validator's window), so a render of all of it
   uses start_month=2022-02, end_month=2024-12: 35 months.
