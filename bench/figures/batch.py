@@ -89,6 +89,13 @@ def details(result: dict) -> str:
         f"{harness.fmt_list(harness.seconds_of(result['runs']['batch8']), 's', 2)}; HTML files written: "
         f"{', '.join(str(r.get('variants_written')) for r in batches)}.",
     ]
+    if cpu["one_render"] and b["one_render"]:
+        floor = 8 * cpu["one_render"] / cores
+        lines.append(
+            f"The target, {TARGET_RATIO:g} × one render = {fmt_s(TARGET_RATIO * b['one_render'])}, is "
+            f"{'below' if TARGET_RATIO * b['one_render'] < floor else 'above'} that CPU-bound floor: a batch meets it "
+            "only when a variant costs its worker less CPU than a standalone render costs its process tree."
+        )
     per = [r["variant_seconds"] for r in batches if r.get("variant_seconds")]
     if per:
         inside = median([sum(v) / cores for v in per])

@@ -7,7 +7,7 @@ from bench.harness import Row, fmt_ms, median
 
 TITLE = "First paint of the map (page from disk)"
 COST_S = 30
-LOADS = 7
+LOADS = 9
 TARGET_MS = 200.0
 KEYS = ("map_paint", "fcp", "svgFrame", "plotFrame", "dom_content_loaded", "ready", "load")
 

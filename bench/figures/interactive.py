@@ -7,7 +7,7 @@ from bench.harness import Row, fmt_ms, median
 
 TITLE = "Interactive map (page from disk)"
 COST_S = 20
-LOADS = 7
+LOADS = 9
 TARGET_RATIO = 1.1
 TARGET_ABS_MS = 1500.0
 KEYS = ("ready", "readyFrame", "map_paint", "fcp", "dom_content_loaded", "load")

@@ -107,7 +107,11 @@ def measure(ctx: harness.Context) -> dict:
         "floor": lambda: check(run(floor_cmd), "floor"),
         "naive": lambda: naive_pipeline(out_naive),
     }
-    prev = previous_version(ctx.tmp / "previous-version")
+    try:
+        prev = previous_version(ctx.tmp / "previous-version")
+    except (OSError, subprocess.CalledProcessError, KeyError, ValueError) as exc:  # no git, no such commit, ...
+        harness.log(f"  no previous version to compare with: {exc}")
+        prev = {}
     if prev:
         root, out_prev = prev["root"], ctx.tmp / "previous-out"
         extra = {"PYTHONPATH": str(root / "src")}

@@ -254,7 +254,11 @@ def details(result: dict) -> str:
         lines += [
             "",
             'In-page links (`href="#..."`, month links aside) that point to no element: '
-            + ", ".join(f"{k}×: {v['dangling']:,} of {v['links']:,}" for k, v in links.items())
+            + ", ".join(
+                f"{k}×: {v['dangling']:,} of {v['links']:,}"
+                + (f" (e.g. {', '.join(v['examples'])})" if v["examples"] else "")
+                for k, v in links.items()
+            )
             + ".",
         ]
     if result.get("default_render_s") and result["median_s"].get("100"):
