@@ -65,8 +65,17 @@ class Dataset:
             f"Known settlements: {', '.join(sorted(s.name for s in self.settlements.values()))}."
         )
 
+    @cached_property
+    def _events_by_settlement(self) -> dict[str, list[Event]]:
+        found: dict[str, list[Event]] = {}
+        for event in self.events:
+            for sid in event.settlements:
+                found.setdefault(sid, []).append(event)
+        return found
+
     def events_for(self, settlement_id: str) -> list[Event]:
-        return [e for e in self.events if settlement_id in e.settlements]
+        """The settlement's events in date order (indexed once: the rules ask for them per change)."""
+        return self._events_by_settlement.get(settlement_id, [])
 
     def sections(self) -> list[list[ArticleBlock]]:
         """Article blocks grouped by section, in order."""

@@ -157,19 +157,48 @@ class Label:
     box: Box
 
 
+class _Boxes:
+    """Boxes on a grid of cells, so that a query looks only at the boxes near it: with thousands of
+    places (the bench's synthetic data) testing every box made the layout quadratic."""
+
+    CELL = 48.0
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[Box, str]]] = {}
+
+    def _keys(self, box: Box):
+        for i in range(int(box[0] // self.CELL), int(box[2] // self.CELL) + 1):
+            for j in range(int(box[1] // self.CELL), int(box[3] // self.CELL) + 1):
+                yield i, j
+
+    def add(self, box: Box, owner: str = "") -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append((box, owner))
+
+    def hits(self, box: Box, ignore: str = "") -> bool:
+        """Whether ``box`` overlaps a stored box (other than ``ignore``'s own)."""
+        return any(
+            overlaps(box, other)
+            for key in self._keys(box)
+            for other, owner in self.cells.get(key, ())
+            if not (ignore and owner == ignore)
+        )
+
+
 @lru_cache(maxsize=64)
 def _layout(
     view: View, places: tuple[tuple[str, str, float, float, int], ...], tiers: tuple[tuple[str, float], ...]
 ) -> tuple[Label, ...]:
     points = {sid: view.xy(lon, lat) for sid, _, lon, lat, _ in places}
     tier = dict(tiers)
-    markers = {
-        sid: (x - MARKER_RADIUS, y - MARKER_RADIUS, x + MARKER_RADIUS, y + MARKER_RADIUS)
-        for sid, (x, y) in points.items()
-    }
+    every_marker, must_markers, placed, nothing = _Boxes(), _Boxes(), _Boxes(), _Boxes()
+    for sid, (x, y) in points.items():
+        marker = (x - MARKER_RADIUS, y - MARKER_RADIUS, x + MARKER_RADIUS, y + MARKER_RADIUS)
+        every_marker.add(marker, sid)
+        if tier.get(sid, MUST) < MUST:
+            must_markers.add(marker, sid)
     frame = (0.0, 0.0, float(view.width), float(view.height))
     order = sorted(places, key=lambda p: (tier.get(p[0], MUST), -p[4], p[1]))
-    placed: list[Box] = []
     chosen = []
     for sid, text, lon, lat, _ in order:
         if not view.contains(lon, lat):
@@ -178,11 +207,7 @@ def _layout(
         rank = tier.get(sid, MUST)
         # never over another label; clear of every marker, or else (must-name places) of the must markers,
         # or else (the focus and the article's places) over any marker: the labels are drawn on top
-        passes = [list(markers.values())]
-        if rank < MUST:
-            passes.append([markers[o] for o in markers if tier.get(o, MUST) < MUST])
-        if rank <= 1:
-            passes.append([])
+        passes = [every_marker] + ([must_markers] if rank < MUST else []) + ([nothing] if rank <= 1 else [])
         # a must-name place whose name does not fit anywhere is named shortened ("Name…"; the hover has it whole)
         texts = [text] + (
             [_shortened(text, n) for n in range(min(len(text) - 1, MAX_SHORTENED), 2, -1)] if rank <= 1 else []
@@ -194,18 +219,14 @@ def _layout(
                 for position in POSITIONS:
                     box = label_box(x, y, width, position)
                     inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
-                    if (
-                        inside
-                        and not any(overlaps(box, o) for o in placed)
-                        and not any(overlaps(box, m) for m in obstacles if m is not markers[sid])
-                    ):
+                    if inside and not placed.hits(box) and not obstacles.hits(box, ignore=sid):
                         found = Label(sid, shown, position, box)
                         break
                 if found:
                     break
             if found:
                 chosen.append(found)
-                placed.append(found.box)
+                placed.add(found.box)
                 break
     return tuple(chosen)
 
