@@ -35,6 +35,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
+
 PROJECT = Path(__file__).resolve().parents[1]
 BENCH = PROJECT / "bench"
 JS_DIR = BENCH / "js"
@@ -42,16 +44,6 @@ FIXTURES = BENCH / "fixtures"
 VENV_BIN = PROJECT / ".venv" / "bin"
 PY = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 CLI = str(VENV_BIN / "bakhmut-report")
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 VIEWPORT = {"width": 1440, "height": 900}
 MB = 1024 * 1024
 BUDGET_S = 330.0  # soft: optional rounds stop when the projected end passes this (aim: the whole bench ≤ 6 min)
@@ -253,6 +245,20 @@ def seconds_of(runs: list[dict]) -> list[float]:
 def ok_runs(runs: list[dict]) -> list[dict]:
     """The runs that did not fail (a failed run is {"seconds": None, "error": ...})."""
     return [r for r in runs if not r.get("error")]
+
+
+def page_loads(data: dict, keys: tuple[str, ...]) -> dict:
+    """The result of alternated page loads (``alternate``): the runs, their medians per key, and what
+    went wrong in any of them (requests other than file://, page errors)."""
+    runs = data["runs"]
+    return {
+        "runs": runs,
+        "warmup": data["warmup"],
+        "failures": data["failures"],
+        "median_ms": {s: {k: median([r.get(k) for r in ok_runs(v)]) for k in keys} for s, v in runs.items()},
+        "foreign_requests": sorted({u for v in runs.values() for r in v for u in r.get("foreign_requests", [])}),
+        "errors": sorted({e for v in runs.values() for r in v for e in r.get("errors", [])}),
+    }
 
 
 def failures(runs_by_side: dict) -> dict:

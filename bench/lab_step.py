@@ -38,17 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
+
 PROJECT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 NOTEBOOK = "notebooks/bakhmut.ipynb"
 VIEWPORT = (1400, 1000)  # the benchmark's window; the layout test uses 1280x900
 CELL = ".jp-NotebookPanel .jp-Notebook .jp-CodeCell"

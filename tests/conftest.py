@@ -11,6 +11,7 @@ import pytest
 
 from bakhmut_report.model.dataset import Dataset
 from bakhmut_report.validate import load_valid_dataset
+from bench.browser import CHROMIUM_ARGS
 from helpers import CHROMIUM, DATA_DIR, PROJECT
 
 
@@ -66,15 +67,7 @@ def browser():
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-                "--disable-quic",
-            ],
+            args=CHROMIUM_ARGS,
         )
         yield browser
         browser.close()

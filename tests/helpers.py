@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bakhmut_report.model.paths import DATA_DIR, PROJECT_DIR
+from bench.browser import CHROMIUM  # one place names the browser the tests and the bench use
 
 PROJECT = PROJECT_DIR
-CHROMIUM = Path("/usr/bin/chromium")
+
 __all__ = [
     "CHROMIUM",
     "DATA_DIR",

@@ -8,12 +8,14 @@ READY = "#bakhmut-map[data-ready=true]"
 
 
 def open_page(browser, url: str, viewport: dict = DESKTOP, *, block_plotly: bool = False, media: str = "screen"):
-    """A fresh page at ``url`` that records requests and errors (``page.requests``, ``page.errors``)."""
+    """A fresh page at ``url`` that records requests, errors and dialogs (dismissed): ``page.requests``,
+    ``page.errors``, ``page.dialogs``; ``page.context.close()`` when done."""
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     page.emulate_media(media=media)
-    page.requests, page.errors = [], []
+    page.requests, page.errors, page.dialogs = [], [], []
     page.on("request", lambda r: page.requests.append(r.url))
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     if block_plotly:  # a page whose plotly.js never runs: what a reader without JavaScript for the map sees

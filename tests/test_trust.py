@@ -24,6 +24,7 @@ import nbformat
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pages import READY, open_page
 
 from bakhmut_report.load import params
 from bakhmut_report.load.geometry import load_geometry
@@ -250,13 +251,9 @@ def test_geometry_is_rewritten_as_json_and_nothing_in_it_runs(tmp_path, data_cop
     assert hostile not in html and "window.__pwned" in html  # present, but only as escaped JSON
     page_minus_bundle = html.replace(plotly_js()[0], "")
     assert "cdn.plot.ly" not in page_minus_bundle, "the page references the plotly CDN"
-    context = browser.new_context()
-    pg = context.new_page()
-    requests, dialogs = [], []
-    pg.on("request", lambda r: requests.append(r.url))
-    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    pg.goto(result.html.as_uri())
-    pg.wait_for_selector("#bakhmut-map[data-ready=true]", timeout=20000)
+    pg = open_page(browser, result.html.as_uri())
+    requests, dialogs, context = pg.requests, pg.dialogs, pg.context
+    pg.wait_for_selector(READY, timeout=20000)
     embedded = pg.evaluate("window.PlotlyGeoAssets.topojson.europe_50m")
     context.close()
     assert embedded == value, "the page's geometry is the file's parsed JSON"
@@ -322,13 +319,9 @@ def test_markup_in_settlement_names_is_shown_as_text_on_the_map(tmp_path, data_c
     payload = HOSTILE_TEXT[0] + " " + HOSTILE_TEXT[1]
     edit_csv(data_copy / "settlements.csv", ("settlement_id", "bakhmut"), "name", f"Bakhmut {payload}")
     result = render(params.load(None, ["focus_city=bakhmut"]), tmp_path / "out", data_dir=data_copy)
-    context = browser.new_context()
-    pg = context.new_page()
-    requests, dialogs = [], []
-    pg.on("request", lambda r: requests.append(r.url))
-    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    pg.goto(result.html.as_uri())
-    pg.wait_for_selector("#bakhmut-map[data-ready=true]", timeout=20000)
+    pg = open_page(browser, result.html.as_uri())
+    requests, dialogs, context = pg.requests, pg.dialogs, pg.context
+    pg.wait_for_selector(READY, timeout=20000)
     months = pg.evaluate("JSON.parse(document.getElementById('bk-data').textContent).months.length")
     labels = []
     for i in (0, months // 2, months - 1):  # report.js redraws the labels from the data on every step

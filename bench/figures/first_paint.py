@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench import harness, pages
-from bench.harness import Row, fmt_ms, median
+from bench.harness import Row, fmt_ms
 
 TITLE = "First paint of the map (page from disk)"
 COST_S = 30
@@ -33,17 +33,11 @@ def measure(ctx: harness.Context) -> dict:
             return once
 
         data = harness.alternate(ctx, {k: side(*v) for k, v in sides.items()}, LOADS, min_rounds=5)
-    runs = data["runs"]
-    return {
-        "runs": runs,
-        "warmup": data["warmup"],
-        "failures": data["failures"],
-        "median_ms": {s: {k: median([r.get(k) for r in harness.ok_runs(v)]) for k in KEYS} for s, v in runs.items()},
-        "svg_ids": sorted({r.get("svgId") for r in harness.ok_runs(runs["report"]) if r.get("svgId")}),
-        "foreign_requests": sorted({u for v in runs.values() for r in v for u in r.get("foreign_requests", [])}),
-        "errors": sorted({e for v in runs.values() for r in v for e in r.get("errors", [])}),
-        "viewport": harness.VIEWPORT,
-    }
+    result = harness.page_loads(data, KEYS)
+    runs = result["runs"]
+    result["svg_ids"] = sorted({r.get("svgId") for r in harness.ok_runs(runs["report"]) if r.get("svgId")})
+    result["viewport"] = harness.VIEWPORT
+    return result
 
 
 def rows(result: dict) -> list[Row]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench import harness, pages
-from bench.harness import Row, fmt_ms, median
+from bench.harness import Row, fmt_ms
 
 TITLE = "Interactive map (page from disk)"
 COST_S = 20
@@ -28,15 +28,7 @@ def measure(ctx: harness.Context) -> dict:
         data = harness.alternate(
             ctx, {"report": side(base["report"], "report"), "bare": side(base["bare"], "bare")}, LOADS, min_rounds=5
         )
-    runs = data["runs"]
-    return {
-        "runs": runs,
-        "warmup": data["warmup"],
-        "failures": data["failures"],
-        "median_ms": {s: {k: median([r.get(k) for r in harness.ok_runs(v)]) for k in KEYS} for s, v in runs.items()},
-        "foreign_requests": sorted({u for v in runs.values() for r in v for u in r.get("foreign_requests", [])}),
-        "errors": sorted({e for v in runs.values() for r in v for e in r.get("errors", [])}),
-    }
+    return harness.page_loads(data, KEYS)
 
 
 def rows(result: dict) -> list[Row]:

@@ -13,12 +13,18 @@ from ..model.calendar import month_of
 from ..model.changes import control_changes
 from ..model.dataset import Dataset
 from ..model.errors import DataError, Problem
+from ..model.records import Event
 from ..model.vocabulary import DATA_WINDOW, FIGHTING_ENDS, FIGHTING_STARTS, WAR_START, WINDOW_END, CheckName
 from .sourcing import check_not_copies_alone, check_origins, check_sources
 from .spells import check_contested_before_change, check_duplicate_changes, check_fighting_spells
 
 SOURCES_FROM = dt.date(1990, 1, 1)  # reference material (e.g. weapon ranges) predates the war
 EVENTS = "data/events.csv"
+
+
+def at_event(event: Event, column: str | None, value: str | None, message: str) -> Problem:
+    """A problem in the events table at ``event``'s line."""
+    return Problem(EVENTS, event.line, column, value, message)
 
 
 def check_consistency(dataset: Dataset) -> None:
@@ -45,9 +51,8 @@ def _check_event_dates(dataset: Dataset, problems: list[Problem]) -> None:
     for e in dataset.events:
         if not WAR_START <= e.date <= WINDOW_END:
             problems.append(
-                Problem(
-                    EVENTS,
-                    e.line,
+                at_event(
+                    e,
                     "date",
                     e.date.isoformat(),
                     f"outside the data window: use a date from {WAR_START} to {WINDOW_END}",
@@ -55,9 +60,7 @@ def _check_event_dates(dataset: Dataset, problems: list[Problem]) -> None:
             )
         if e.date_precision == "month" and e.date.day != 1:
             problems.append(
-                Problem(
-                    EVENTS, e.line, "date", e.date.isoformat(), "date_precision is 'month': write the 1st of the month"
-                )
+                at_event(e, "date", e.date.isoformat(), "date_precision is 'month': write the 1st of the month")
             )
 
 
@@ -66,9 +69,8 @@ def _check_control_rows(dataset: Dataset, problems: list[Problem]) -> None:
         needs_one = e.is_control or e.kind in (FIGHTING_STARTS, FIGHTING_ENDS)
         if needs_one and len(e.settlements) != 1:
             problems.append(
-                Problem(
-                    EVENTS,
-                    e.line,
+                at_event(
+                    e,
                     "settlements",
                     ";".join(e.settlements),
                     f"a {e.kind} concerns exactly one settlement: split the row per settlement",
@@ -78,9 +80,8 @@ def _check_control_rows(dataset: Dataset, problems: list[Problem]) -> None:
             for column in ("change_id", "holder_before", "holder_after"):
                 if getattr(e, column):
                     problems.append(
-                        Problem(
-                            EVENTS,
-                            e.line,
+                        at_event(
+                            e,
                             column,
                             getattr(e, column),
                             f"only control_claim and control_confirmation rows have a {column}: "
@@ -91,9 +92,8 @@ def _check_control_rows(dataset: Dataset, problems: list[Problem]) -> None:
         for column in ("change_id", "holder_before", "holder_after", "statement_by", "side"):
             if not getattr(e, column):
                 problems.append(
-                    Problem(
-                        EVENTS,
-                        e.line,
+                    at_event(
+                        e,
                         column,
                         "",
                         f"is required for a {e.kind}: say "
@@ -108,9 +108,8 @@ def _check_control_rows(dataset: Dataset, problems: list[Problem]) -> None:
                 )
         if e.holder_before and e.holder_before == e.holder_after:
             problems.append(
-                Problem(
-                    EVENTS,
-                    e.line,
+                at_event(
+                    e,
                     "holder_after",
                     e.holder_after,
                     "equals holder_before: a change of control needs two different holders",
@@ -118,9 +117,8 @@ def _check_control_rows(dataset: Dataset, problems: list[Problem]) -> None:
             )
         if e.change_id and e.settlements and not e.change_id.startswith(e.settlements[0] + "-"):
             problems.append(
-                Problem(
-                    EVENTS,
-                    e.line,
+                at_event(
+                    e,
                     "change_id",
                     e.change_id,
                     f"must start with the settlement id: {e.settlements[0]}-YYYY-MM",
@@ -128,9 +126,8 @@ def _check_control_rows(dataset: Dataset, problems: list[Problem]) -> None:
             )
         if e.kind == "control_claim" and e.side and e.holder_after and e.side != e.holder_after:
             problems.append(
-                Problem(
-                    EVENTS,
-                    e.line,
+                at_event(
+                    e,
                     "side",
                     e.side,
                     f"a claim is made by the side that gains the settlement ({e.holder_after}); "
@@ -144,9 +141,8 @@ def _check_control_rows(dataset: Dataset, problems: list[Problem]) -> None:
             and e.side not in (e.holder_before, "independent")
         ):
             problems.append(
-                Problem(
-                    EVENTS,
-                    e.line,
+                at_event(
+                    e,
                     "side",
                     e.side,
                     f"a confirmation comes from the losing side ({e.holder_before}) or an "
@@ -163,9 +159,8 @@ def _check_changes(dataset: Dataset, problems: list[Problem]) -> None:
             for column in ("holder_before", "holder_after"):
                 if getattr(e, column) != getattr(change, column):
                     problems.append(
-                        Problem(
-                            EVENTS,
-                            e.line,
+                        at_event(
+                            e,
                             column,
                             getattr(e, column),
                             f"differs from line {events[0].line} of the same change "
@@ -174,9 +169,8 @@ def _check_changes(dataset: Dataset, problems: list[Problem]) -> None:
                     )
             if e.settlements[:1] != (change.settlement_id,):
                 problems.append(
-                    Problem(
-                        EVENTS,
-                        e.line,
+                    at_event(
+                        e,
                         "settlements",
                         ";".join(e.settlements),
                         f"differs from the settlement of change {change.change_id}",
@@ -206,9 +200,8 @@ def _check_changes(dataset: Dataset, problems: list[Problem]) -> None:
             first = change.first_statement
             if change.holder_before != holder:
                 problems.append(
-                    Problem(
-                        EVENTS,
-                        first.line,
+                    at_event(
+                        first,
                         "holder_before",
                         change.holder_before,
                         f"{settlement.name} is held by {holder} on {first.date} "
@@ -218,9 +211,8 @@ def _check_changes(dataset: Dataset, problems: list[Problem]) -> None:
             day = first.date
             if day in seen_days:
                 problems.append(
-                    Problem(
-                        EVENTS,
-                        first.line,
+                    at_event(
+                        first,
                         "date",
                         day.isoformat(),
                         f"{settlement.name} already changes hands on this day "
@@ -290,7 +282,9 @@ ARGUMENT_FORMS = {  # arguments the checks compute with: (pattern, what to write
 
 
 def _check_claims(dataset: Dataset, problems: list[Problem]) -> None:
-    claims_file = "data/article_claims.csv"
+    def flag(line: int, column: str, value: str, message: str) -> None:
+        problems.append(Problem("data/article_claims.csv", line, column, value, message))
+
     blocks = {b.block_id: b for b in dataset.article}
     for claim in dataset.claims:
         block = blocks.get(claim.block_id)
@@ -301,37 +295,24 @@ def _check_claims(dataset: Dataset, problems: list[Problem]) -> None:
             quote = getattr(claim, column)
             if block and quote not in text:
                 language = "Dutch text" if column == "quote_nl" else "English translation"
-                problems.append(
-                    Problem(
-                        claims_file,
-                        claim.line,
-                        column,
-                        quote,
-                        f"does not occur verbatim in the {language} of article block {claim.block_id}: copy it exactly",
-                    )
+                flag(
+                    claim.line,
+                    column,
+                    quote,
+                    f"does not occur verbatim in the {language} of article block {claim.block_id}: copy it exactly",
                 )
         missing = CLAIM_ARGUMENTS[claim.check] - set(claim.arguments)
         if missing:
-            problems.append(
-                Problem(
-                    claims_file,
-                    claim.line,
-                    "arguments",
-                    ";".join(f"{k}={v}" for k, v in claim.arguments.items()),
-                    f"check {claim.check} needs {', '.join(sorted(missing))} (key=value items)",
-                )
+            given = ";".join(f"{k}={v}" for k, v in claim.arguments.items())
+            flag(
+                claim.line,
+                "arguments",
+                given,
+                f"check {claim.check} needs {', '.join(sorted(missing))} (key=value items)",
             )
         for key, value in claim.arguments.items():
             if key in ARGUMENT_FORMS and not re.fullmatch(ARGUMENT_FORMS[key][0], value):
-                problems.append(
-                    Problem(
-                        claims_file,
-                        claim.line,
-                        "arguments",
-                        f"{key}={value}",
-                        f"{key} must be {ARGUMENT_FORMS[key][1]}",
-                    )
-                )
+                flag(claim.line, "arguments", f"{key}={value}", f"{key} must be {ARGUMENT_FORMS[key][1]}")
                 continue
             ids = (
                 value.split("|")
@@ -340,15 +321,7 @@ def _check_claims(dataset: Dataset, problems: list[Problem]) -> None:
             )
             for sid in ids:
                 if sid not in dataset.settlements:
-                    problems.append(
-                        Problem(
-                            claims_file,
-                            claim.line,
-                            "arguments",
-                            f"{key}={value}",
-                            f"no settlement {sid!r} in data/settlements.csv",
-                        )
-                    )
+                    flag(claim.line, "arguments", f"{key}={value}", f"no settlement {sid!r} in data/settlements.csv")
 
 
 def _check_presets(dataset: Dataset, problems: list[Problem]) -> None:
