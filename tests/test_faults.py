@@ -64,9 +64,11 @@ def notebook_with(tmp_path: Path, code: str) -> Path:
 
 
 class Render:
-    """``bakhmut-report render`` in a subprocess whose processes carry a unique tag."""
+    """``bakhmut-report render`` (or another command) in a subprocess whose processes carry a unique tag."""
 
-    def __init__(self, tmp_path: Path, out: Path, notebook: Path | None = None, args: tuple = ()):
+    def __init__(
+        self, tmp_path: Path, out: Path | None, notebook: Path | None = None, args: tuple = (), command: str = "render"
+    ):
         self.tag = uuid.uuid4().hex
         env = dict(os.environ, BAKHMUT_FAULT_TAG=self.tag)
         if notebook:
@@ -74,7 +76,7 @@ class Render:
         self.stdout_path, self.stderr_path = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
         with self.stdout_path.open("wb") as stdout, self.stderr_path.open("wb") as stderr:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bakhmut_report", "render", "--out", str(out), *args],
+                [sys.executable, "-m", "bakhmut_report", command, *(("--out", str(out)) if out else ()), *args],
                 cwd=PROJECT,
                 env=env,
                 stdout=stdout,
@@ -166,6 +168,24 @@ def test_interrupting_the_render_exits_130_and_stops_the_kernel(tmp_path, out_di
     render.finish(timeout=30)
     assert time.monotonic() - started < 15, "the render must stop promptly, not finish the 60 s cell"
     assert_clean_failure(render, 130, "interrupted; the previous outputs are unchanged", out_dir, good_report)
+
+
+def test_interrupting_refresh_notebook_exits_130_stops_the_kernel_and_keeps_the_notebook(tmp_path):
+    marker = tmp_path / "cell-started"
+    nb = notebook_with(tmp_path, f"import pathlib, time\npathlib.Path({str(marker)!r}).write_text('1')\ntime.sleep(60)")
+    before = nb.read_bytes()
+    refresh = Render(tmp_path, None, nb, command="refresh-notebook")
+    refresh.wait_for(marker.exists, "the sleeping cell to run")
+    refresh.proc.send_signal(signal.SIGINT)
+    refresh.finish(timeout=30)
+    orphans = refresh.processes()
+    for proc in orphans:
+        proc.kill()
+    err = refresh.stderr()
+    assert refresh.proc.returncode == 130, err
+    assert "bakhmut-report refresh-notebook: interrupted" in err and "Traceback" not in err, err
+    assert not orphans, [p.cmdline() for p in orphans]
+    assert nb.read_bytes() == before, "an interrupted refresh leaves the notebook as it was"
 
 
 def test_out_under_a_regular_file_exits_2(tmp_path):

@@ -251,13 +251,7 @@ def cmd_params(args) -> int:
 def cmd_refresh_notebook(args) -> int:
     from .refresh import refresh_notebook
 
-    # nbclient cleans up its kernel when interrupted by KeyboardInterrupt: keep that behaviour here
-    previous = {s: signal.signal(s, signal.default_int_handler) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        path = refresh_notebook()
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+    path = refresh_notebook()  # the kernel guard inside handles Ctrl-C: kernel killed, then exit 130
     say(f"{path} re-executed with the default parameters")
     return 0
 

@@ -29,7 +29,7 @@ def execute(params: dict, data_dir: Path | str | None = None):
     env_backup = os.environ.get("BAKHMUT_DATA_DIR")
     if data_dir:
         os.environ["BAKHMUT_DATA_DIR"] = str(Path(data_dir).resolve())
-    guard = _KernelGuard()
+    guard = KernelGuard()
     # nbclient logs kernel deaths through papermill's logger; the RenderError below says it once, clearly
     papermill_log = logging.getLogger("papermill")
     log_level = papermill_log.level
@@ -67,7 +67,7 @@ def execute(params: dict, data_dir: Path | str | None = None):
     return notebook.normalize(executed)
 
 
-class _KernelGuard:
+class KernelGuard:
     """Owns the render's kernels so Ctrl-C and SIGTERM never leave one behind.
 
     A KeyboardInterrupt raised inside nbclient/jupyter_client while a kernel
