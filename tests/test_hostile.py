@@ -140,14 +140,21 @@ def hostile_page(browser, hostile):
         )
     pg.fill("#bk-search", "<script>")
     pg.fill("#bk-search", "")
-    # hover labels (plotly renders a subset of HTML in them): show the one for every settlement marker
-    pg.hovers = pg.evaluate("""() => {
+    # hover labels (plotly renders a subset of HTML in them): hover each marker whose hover text carries a
+    # payload and read what plotly drew, a frame later
+    pg.hovers = pg.evaluate("""async () => {
         const div = document.getElementById('bakhmut-map'), shown = [];
-        div.data.forEach((trace, curve) => (trace.lat || []).forEach((_, point) => {
-            if (trace.hoverinfo === 'skip') return;
-            Plotly.Fx.hover(div, [{curveNumber: curve, pointNumber: point}], 'geo');
-            div.querySelectorAll('.hoverlayer .hovertext').forEach(n => shown.push(n.textContent));
-        }));
+        const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+        for (let curve = 0; curve < div.data.length; curve++) {
+            const trace = div.data[curve];
+            if (trace.hoverinfo === 'skip') continue;
+            for (let point = 0; point < (trace.customdata || []).length; point++) {
+                if (!/pwned|onload|onerror/.test(String(trace.customdata[point]))) continue;  // escaped payloads
+                Plotly.Fx.hover(div, [{curveNumber: curve, pointNumber: point}], 'geo');
+                await frame();
+                div.querySelectorAll('.hoverlayer .hovertext').forEach(n => shown.push(n.textContent));
+            }
+        }
         return shown;
     }""")
     yield pg
@@ -188,6 +195,8 @@ def test_payloads_are_shown_as_text(hostile_page, hostile):
     assert claim_quote("c01") in article  # a claim's quote, in its block
     unsafe = f'li[data-id="{hostile.unsafe_source}"]'
     assert pg.locator(unsafe).count() == 1 and pg.locator(f"{unsafe} a").count() == 0, "an unsafe URL is not linked"
+    pg.locator(unsafe).scroll_into_view_if_needed()  # the sources are laid out when scrolled near
+    pg.wait_for_function("s => document.querySelector(s).innerText.length > 0", arg=unsafe)
     assert ATTRIBUTE in pg.inner_text(unsafe), "its title is still shown, as text"
     hover = " ".join(pg.hovers)
     assert SCRIPT in hover or "window.__pwned=1" in hover, "hover labels were drawn, as text"
