@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from pathlib import Path
 
@@ -86,6 +88,7 @@ class KernelGuard:
 
     def __init__(self):
         self.managers: list = []
+        self.socket_dirs: list[str] = []
         self.received: list[int] = []
         self._previous: dict = {}
 
@@ -97,6 +100,12 @@ class KernelGuard:
 
         class TrackedKernelManager(AsyncKernelManager):
             def __init__(self, *args, **kwargs):
+                # Unix sockets in a directory of this kernel's own, not TCP ports: a port jupyter_client
+                # picked as free can be taken by a kernel a parallel render starts meanwhile ("Address
+                # already in use", seen in batch); a private directory cannot be shared
+                guard.socket_dirs.append(tempfile.mkdtemp(prefix="bakhmut-kernel-"))
+                kwargs.setdefault("transport", "ipc")
+                kwargs.setdefault("ip", os.path.join(guard.socket_dirs[-1], "k"))
                 super().__init__(*args, **kwargs)
                 guard.managers.append(self)
 
@@ -133,6 +142,8 @@ class KernelGuard:
         for process in self._kill():  # e.g. an error while the kernel was starting: kill and reap it
             with contextlib.suppress(Exception):
                 process.wait(timeout=5)
+        for directory in self.socket_dirs:
+            shutil.rmtree(directory, ignore_errors=True)
         for signum, handler in self._previous.items():  # only now: a signal above was still ours to handle
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
         if self.received:
