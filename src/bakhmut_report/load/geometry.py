@@ -20,7 +20,7 @@ from typing import Any
 
 from ..model.errors import DataError, Problem
 from ..model.vocabulary import GEOMETRY_RESOURCE
-from .package import DESCRIPTOR, Unreadable, has_lone_surrogate, read_data_file
+from .package import DESCRIPTOR, read_json_data
 
 #: the objects plotly.js reads for the map's layers (showland, showocean, showlakes, showrivers,
 #: showcountries, showcoastlines in present/mapfig.py); a missing one stops the map from drawing
@@ -49,39 +49,13 @@ def load_geometry(data_dir: Path, descriptor: dict) -> dict:
     """The base map as parsed TopoJSON; raises DataError (file, line, what is wrong) otherwise."""
     relative = geometry_path(descriptor)
     where = f"data/{relative}"
-
-    def refuse(line: int | None, message: str) -> DataError:
-        return DataError.at(where, message, line)
-
-    try:
-        raw = read_data_file(data_dir, relative)
-    except Unreadable as exc:
-        raise refuse(None, f"cannot be read: {exc}; restore the base map (see data/geo/PROVENANCE.md)") from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raise refuse(1, "starts with a byte-order mark (BOM): save it as UTF-8 without BOM")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise refuse(line, f"not valid UTF-8 (byte {raw[exc.start]:#04x}): save it as UTF-8") from None
-    try:
-        value = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise refuse(exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
-    except (RecursionError, ValueError):
-        raise refuse(None, "invalid JSON: nested too deeply, a number too long, or NaN/Infinity") from None
-    if has_lone_surrogate(value):
-        raise refuse(None, "contains a \\ud800-\\udfff escape that is no character (a lone surrogate)")
+    value, text = read_json_data(data_dir, relative, "restore the base map (see data/geo/PROVENANCE.md)")
     problems = [
         Problem(where, _line_of(text, path), None, None, f"{_name(path)}: {message}") for path, message in _check(value)
     ]
     if problems:
         raise DataError(problems[:MAX_PROBLEMS])
     return value
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _check(topology: Any) -> list[tuple[tuple, str]]:

@@ -9,14 +9,13 @@ as JSON, so nothing from the file reaches the page as it was written.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
 
 from ..model.errors import DataError
 from ..model.records import BaseLayer
-from .package import Unreadable, has_lone_surrogate, read_data_file
+from .package import read_json_data
 
 MAX_BYTES = 2_000_000  # a clipped 1:10m layer is ~20 KB; anything this big is not one
 BOX = ((36.0, 40.0), (47.0, 50.3))  # lon, lat: the theatre with a margin
@@ -24,10 +23,6 @@ BOX = ((36.0, 40.0), (47.0, 50.3))  # lon, lat: the theatre with a margin
 
 def _fail(path: str, message: str, line: int | None = None) -> DataError:
     return DataError.at(f"data/{path}", message, line)
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _line(coords: Any, where: str, path: str) -> list[tuple[float, float]]:
@@ -55,21 +50,7 @@ def _line(coords: Any, where: str, path: str) -> list[tuple[float, float]]:
 
 def read_layer(data_dir: Path, resource: dict) -> BaseLayer:
     path = str(resource["path"])
-    try:  # the same file rules as every table: inside data/, regular, capped
-        raw = read_data_file(data_dir, path, MAX_BYTES)
-        text = raw.decode("utf-8")
-    except Unreadable as exc:
-        raise _fail(path, f"cannot be read: {exc}; restore it (see geo/PROVENANCE.md)") from None
-    except UnicodeDecodeError:
-        raise _fail(path, "not UTF-8: restore the file (see geo/PROVENANCE.md)") from None
-    try:
-        value = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise _fail(path, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
-    except (RecursionError, ValueError):
-        raise _fail(path, "invalid JSON: nested too deeply, a number too long, or NaN/Infinity") from None
-    if has_lone_surrogate(value):
-        raise _fail(path, "contains a \\ud800-\\udfff escape that is no character (a lone surrogate)")
+    value, _ = read_json_data(data_dir, path, "restore the file (see data/geo/PROVENANCE.md)", MAX_BYTES)
     if (
         not isinstance(value, dict)
         or value.get("type") != "FeatureCollection"

@@ -156,31 +156,41 @@ def _problem(
     problems.append(Problem(f"data/{table.path}", line, column, value, message))
 
 
+def read_json_data(data_dir: Path, relative: str, restore: str, limit: int = MAX_DATA_FILE_BYTES) -> tuple[Any, str]:
+    """A JSON data file (the descriptor, the base map, a base layer), parsed strictly, and its text.
+
+    The file rules of every data file (inside data/, regular, at most ``limit``); UTF-8 without BOM;
+    no NaN/Infinity, no nesting beyond the parser's depth, no lone surrogates. ``restore`` says how to
+    get the file back; it ends every message about an unusable file.
+    """
+    where = f"data/{relative}"
+    try:
+        raw = read_data_file(data_dir, relative, limit)
+    except Unreadable as exc:
+        raise DataError.at(where, f"cannot be read: {exc}; {restore}") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise DataError.at(where, "starts with a byte-order mark (BOM): save it as UTF-8 without BOM", 1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError.at(where, f"not valid UTF-8 (byte {raw[exc.start]:#04x}): save it as UTF-8", line) from None
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise DataError.at(where, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except (RecursionError, ValueError):  # ValueError: an integer of more than 4300 digits, NaN
+        raise DataError.at(where, "invalid JSON: nested too deeply, a number too long, or NaN/Infinity") from None
+    if has_lone_surrogate(value):
+        surrogate = "contains a \\ud800-\\udfff escape that is no character (a lone surrogate)"
+        raise DataError.at(where, f"{surrogate}: {restore}")
+    return value, text
+
+
 def load_descriptor(data_dir: Path) -> dict:
     if not (data_dir / DESCRIPTOR).exists() and not (data_dir / DESCRIPTOR).is_symlink():
         raise DataError.at(f"data/{DESCRIPTOR}", f"missing: the data directory {data_dir.name!r} has no {DESCRIPTOR}")
-    try:
-        text = read_data_file(data_dir, DESCRIPTOR).decode("utf-8")
-    except Unreadable as exc:
-        raise _unreadable(DESCRIPTOR, str(exc)) from None
-    except UnicodeDecodeError as exc:
-        raise DataError.at(
-            f"data/{DESCRIPTOR}", f"not UTF-8 ({exc.reason} at byte {exc.start}): save it as UTF-8"
-        ) from None
-    try:
-        descriptor = json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise DataError.at(f"data/{DESCRIPTOR}", f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
-    except (RecursionError, ValueError):  # ValueError: an integer of more than 4300 digits, NaN
-        raise DataError.at(
-            f"data/{DESCRIPTOR}", "invalid JSON: nested too deeply, a number too long, or NaN/Infinity"
-        ) from None
-    if has_lone_surrogate(descriptor):
-        raise DataError.at(
-            f"data/{DESCRIPTOR}",
-            "contains a \\ud800-\\udfff escape that is no character (a lone surrogate): restore the file "
-            f"(git checkout data/{DESCRIPTOR})",
-        )
+    descriptor, _ = read_json_data(data_dir, DESCRIPTOR, f"restore the file (git checkout data/{DESCRIPTOR})")
     check_descriptor(descriptor)
     return descriptor
 
