@@ -22,6 +22,12 @@ from .notebook import notebook_path
 
 def execute(params: dict, data_dir: Path | str | None = None):
     """Run the report notebook with papermill and return the normalised executed notebook."""
+    return notebook.normalize(run_notebook(params, data_dir))
+
+
+def run_notebook(params: dict, data_dir: Path | str | None = None):
+    """Run the report notebook with papermill under the kernel guard; the executed notebook as papermill
+    left it (with its per-cell timings, which ``execute`` normalises away)."""
     import papermill
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
@@ -66,7 +72,7 @@ def execute(params: dict, data_dir: Path | str | None = None):
                 os.environ.pop("BAKHMUT_DATA_DIR", None)
             else:
                 os.environ["BAKHMUT_DATA_DIR"] = env_backup
-    return notebook.normalize(executed)
+    return executed
 
 
 class KernelGuard:
