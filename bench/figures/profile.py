@@ -67,8 +67,9 @@ def details(result: dict) -> str:
         "the start of each of its phases (`PHASES` in run/render.py; a phase lasts until the next mark or until "
         "render returns). Nothing in the package is wrapped. The execute phase includes building `Report` in the "
         "CLI process, the kernel's start, the cells and the kernel's shutdown. After the render (not counted): a "
-        "second execution of the same notebook with papermill's API for papermill's per-cell durations, and the "
-        "report's blocks under cProfile. Columns: the defaults, and the 100× synthetic data with 35 months.",
+        "second execution of the same notebook (`run.execute.run_notebook`, unnormalised) for papermill's "
+        "per-cell durations, and the report's blocks under cProfile. Columns: the defaults, and the 100× "
+        "synthetic data with 35 months.",
         "",
     ]
     for name, v in result["profiles"].items():
