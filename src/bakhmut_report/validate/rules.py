@@ -341,28 +341,13 @@ def _check_presets(dataset: Dataset, problems: list[Problem]) -> None:
 def _check_article(dataset: Dataset, problems: list[Problem]) -> None:
     """A block's month lies in the data window and is the article's month or that of an event it mentions."""
     for block in dataset.article:
-        line = block.line
-        if not DATA_WINDOW[0] <= block.month <= DATA_WINDOW[1]:
-            problems.append(
-                Problem(
-                    "data/article.csv",
-                    line,
-                    "month",
-                    block.month,
-                    f"outside the data window {DATA_WINDOW[0]}..{DATA_WINDOW[1]}",
-                )
-            )
+        wrong = []
         months = {month_of(dataset.event_index[e].date) for e in block.events if e in dataset.event_index}
+        if not DATA_WINDOW[0] <= block.month <= DATA_WINDOW[1]:
+            wrong.append(f"outside the data window {DATA_WINDOW[0]}..{DATA_WINDOW[1]}")
         if months and block.month not in months | {dataset.article_month}:
-            problems.append(
-                Problem(
-                    "data/article.csv",
-                    line,
-                    "month",
-                    block.month,
-                    f"is not the month of any event the block mentions ({', '.join(sorted(months))})",
-                )
-            )
+            wrong.append(f"is not the month of any event the block mentions ({', '.join(sorted(months))})")
+        problems += [Problem("data/article.csv", block.line, "month", block.month, message) for message in wrong]
 
 
 def _check_routes(dataset: Dataset, problems: list[Problem]) -> None:
