@@ -24,6 +24,14 @@ def open_page(browser, url: str, viewport: dict = DESKTOP, *, block_plotly: bool
     return page
 
 
+def shown_text(page, selector: str) -> str:
+    """The text a reader sees at ``selector`` once scrolled to it: parts of the page far from the view are
+    laid out only when scrolled near (report.css, content-visibility: auto), and have no innerText before."""
+    page.locator(selector).first.scroll_into_view_if_needed()
+    page.wait_for_function("s => document.querySelector(s).innerText.trim().length > 0", arg=selector)
+    return page.inner_text(selector)
+
+
 def traces(page) -> dict:
     return page.evaluate("JSON.parse(document.getElementById('bk-data').textContent).traces")
 

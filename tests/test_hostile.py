@@ -25,6 +25,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from pages import shown_text
 
 from bakhmut_report.load import params
 from bakhmut_report.model.paths import DATA_DIR as DEFAULT_DATA_DIR
@@ -191,13 +192,10 @@ def test_payloads_are_shown_as_text(hostile_page, hostile):
     body = pg.inner_text("body")
     for payload in PAYLOADS:
         assert payload in body, payload
-    article = pg.inner_text("#article")
-    assert claim_quote("c01") in article  # a claim's quote, in its block
+    assert claim_quote("c01") in shown_text(pg, "#article #claim-c01")  # a claim's quote, in its block
     unsafe = f'li[data-id="{hostile.unsafe_source}"]'
     assert pg.locator(unsafe).count() == 1 and pg.locator(f"{unsafe} a").count() == 0, "an unsafe URL is not linked"
-    pg.locator(unsafe).scroll_into_view_if_needed()  # the sources are laid out when scrolled near
-    pg.wait_for_function("s => document.querySelector(s).innerText.length > 0", arg=unsafe)
-    assert ATTRIBUTE in pg.inner_text(unsafe), "its title is still shown, as text"
+    assert ATTRIBUTE in shown_text(pg, unsafe), "its title is still shown, as text"
     hover = " ".join(pg.hovers)
     assert SCRIPT in hover or "window.__pwned=1" in hover, "hover labels were drawn, as text"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pages import DESKTOP, PHONE, READY, box, open_page, set_month
+from pages import DESKTOP, PHONE, READY, box, open_page, set_month, shown_text
 
 from bakhmut_report.present.labels import POSITIONS, label_box, overlaps
 from bakhmut_report.present.styles import BASE_STYLE, HOLDER_STYLE
@@ -135,8 +135,8 @@ def test_places_outside_the_theatre_are_named_and_left_out_of_the_range_list(bro
     page.wait_for_selector(READY, timeout=20000)
     set_month(page, "2022-06")
     assert not page.query_selector("#bk-reach li[data-settlement=kherson]")
-    assert "Kherson" not in page.inner_text("#bk-reach")
-    assert "Kherson" in page.inner_text("#bk-outside") and "Mariupol" in page.inner_text("#bk-outside")
+    assert "Kherson" not in shown_text(page, "#bk-reach")
+    assert "Kherson" in shown_text(page, "#bk-outside") and "Mariupol" in page.inner_text("#bk-outside")
     page.context.close()
 
 
@@ -170,6 +170,49 @@ def test_the_svg_map_shows_before_plotly_runs_and_without_it(browser, rendered):
     # the slider still moves the month's lists without the map
     set_month(page, "2023-06")
     assert page.inner_text("#bk-month-label") == "juni 2023"
+    page.context.close()
+
+
+# an init script: the first animation frame in which the SVG map is laid out (as bench/js/paint_observer.js)
+SVG_FRAME = """(() => { window.__svgFrame = null;
+  const tick = () => { const svg = document.getElementById('bk-svg-wide');
+    if (svg && svg.getBoundingClientRect().width > 0) window.__svgFrame = performance.now();
+    else requestAnimationFrame(tick); };
+  requestAnimationFrame(tick); })();"""
+
+
+def test_plotly_runs_after_the_map_is_drawn_and_before_the_table_is_parsed(browser, rendered):
+    """plotly.js follows the map's cell, and runs only once a frame has drawn the SVG map."""
+    html = rendered.html.read_text(encoding="utf-8")
+    order = ['id="bk-svg-wide"', 'id="bk-data"', 'id="bk-plotly-src"', "BakhmutReport.mapParsed()", 'id="events"']
+    assert [html.index(s) for s in order] == sorted(html.index(s) for s in order)
+    assert '<link rel="expect" href="#bk-figure" blocking="render">' in html.split("</head>")[0]
+    for _ in range(3):  # fresh contexts: the order holds however the parser and the frames interleave
+        context = browser.new_context(viewport=DESKTOP)
+        page = context.new_page()
+        page.add_init_script(SVG_FRAME)
+        page.goto(rendered.html.as_uri())
+        page.wait_for_selector(READY, timeout=20000)
+        marks = page.evaluate("""() => Object.fromEntries(performance.getEntriesByType('mark')
+            .filter(m => m.name.startsWith('bakhmut:')).map(m => [m.name.slice(8), m.startTime]))""")
+        svg_frame = page.evaluate("window.__svgFrame")
+        assert svg_frame is not None and svg_frame < marks["plotly-run"], (svg_frame, marks)
+        assert marks["start"] <= marks["plotly-run"] < marks["plotly-ran"] <= marks["newplot"] < marks["map-ready"]
+        context.close()
+
+
+def test_the_map_starts_at_the_latest_when_the_page_is_parsed(browser, rendered, tmp_path):
+    """Without the early call (another template, a hidden tab draws no frames) the map and the table still start."""
+    html = rendered.html.read_text(encoding="utf-8")
+    early = "<script>BakhmutReport.mapParsed();</script>"
+    assert html.count(early) == 1
+    late = tmp_path / "late.html"
+    late.write_text(html.replace(early, ""), encoding="utf-8")
+    page = open_page(browser, late.as_uri())
+    page.wait_for_selector(READY, timeout=20000)
+    page.fill("#bk-search", "Soledar")
+    assert 0 < page.locator("#bk-events tbody tr:not([hidden])").count() < 40
+    assert not page.errors
     page.context.close()
 
 

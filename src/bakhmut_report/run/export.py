@@ -58,6 +58,17 @@ def plotly_py_js_version() -> str:
     return _version((resources.files("plotly") / "package_data" / "plotly.min.js").read_text(encoding="utf-8")[:400])
 
 
+def _map_cell(nb) -> str:
+    """The id of the cell whose output carries the map's month data (``#bk-data``): plotly.js and the call
+    that starts the map follow it, so the map is interactive before the rest of the page is parsed
+    ("" if no cell has it: plotly.js then ends the body)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if 'id="bk-data"' in str(output.get("data", {}).get("text/html", "")):
+                return cell.get("id", "")
+    return ""
+
+
 def _exporter(language: str):
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
@@ -122,6 +133,7 @@ def to_html(
         "plotly_cdn": PLOTLY_CDN.format(version=version) if plotly_mode == "cdn" else "",
         "report_js": page_assets()[0],
         "report_css": page_assets()[1],
+        "map_cell": _map_cell(nb),
     }
     body, _ = _exporter(language).from_notebook_node(nb, resources={"bakhmut": bakhmut})
     if plotly_mode == "inline":

@@ -2,6 +2,9 @@
  *
  * - First paint: the map is an inline SVG drawn at render time; plotly.js (inlined, but not run while
  *   the page first paints) is evaluated after that paint and replaces the SVG with the interactive map.
+ * - Two starts: the map starts as soon as the story, the map panel and their data are parsed (the page
+ *   calls BakhmutReport.mapParsed() there, before the event table and the sources), after the first
+ *   paint; the table, the downloads and the lists that need the table start when the page is parsed.
  * - Story: each article block carries data-month; while "follow the article" is on, the block at the
  *   reading line sets the map's month. The slider, play, the timeline strip, deep links (#2023-01) and
  *   evidence links set it too (and pause following until the reader asks again).
@@ -19,6 +22,9 @@
 
   // ---------------------------------------------------------------- helpers
   function $(id) { return document.getElementById(id); }
+  function mark(name) { // User Timing: the start-up's steps in the browser's performance timeline (bench/figures/interactive.py)
+    if (window.performance && window.performance.mark) window.performance.mark("bakhmut:" + name);
+  }
   function all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
   function readJson(id) { var node = $(id); return node ? JSON.parse(node.textContent) : null; }
   function rad(d) { return d * Math.PI / 180; }
@@ -64,7 +70,8 @@
     window.setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 0);
   }
 
-  function main() { // runs once the page is parsed (this script sits in <head>)
+  function main(afterPaint) { // afterPaint: the first paint is on screen (mapParsed), so plotly.js may run now
+  mark("start");
   // ---------------------------------------------------------------- the page's data and state
   var data = readJson("bk-data"), fig = readJson("bk-figure");
   if (!data) return;
@@ -155,7 +162,8 @@
   var zoom = $("bk-zoom"), rangeInput = $("bk-range"), rangeMessage = $("bk-range-message"), focusSelect = $("bk-focus");
   var summaryNode = $("bk-summary"), announce = $("bk-announce"), mapDiv = $("bakhmut-map"), frame = $("bk-map-frame");
   var timelineButtons = all("#bk-timeline .bk-tl-month");
-  var table = $("bk-events"), search = $("bk-search");
+  var table = null, search = null; // the event table's part of the page: set by initPage once it is parsed
+  var pageParsed = false;
 
   // ---------------------------------------------------------------- the map (plotly.js)
   function fitBox() { // the box the drawing fills inside the frame (as the SVG's preserveAspectRatio=meet does)
@@ -209,7 +217,9 @@
     fig.layout.geo.lonaxis.range = data.views[state.view].lon.slice();
     fig.layout.geo.lataxis.range = data.views[state.view].lat.slice();
     fig.config.responsive = false;
+    mark("newplot");
     window.Plotly.newPlot(mapDiv, fig.data, fig.layout, fig.config).then(function () {
+      mark("map-ready");
       state.ready = true;
       all(".modebar-btn", mapDiv).forEach(function (b) { // plotly's icon links get their names for screen readers
         b.setAttribute("aria-label", b.getAttribute("data-title") || "");
@@ -243,10 +253,12 @@
   function loadPlotly() { // run the inlined plotly.js after the first paint (cdn mode: it loads itself)
     var source = $("bk-plotly-src");
     if (!window.Plotly && source) {
+      mark("plotly-run");
       var script = document.createElement("script");
       script.textContent = source.textContent;
       document.head.appendChild(script);
       source.remove();
+      mark("plotly-ran");
     }
     if (window.Plotly) plot();
     else window.addEventListener("load", plot);
@@ -359,7 +371,7 @@
     var text = summary(m);
     summaryNode.textContent = text;
     if (announce && (source === "reader" || source === "hash")) announce.textContent = text; // not on every step
-    if (changed) { restyle(); renderMonthEvents(); renderReach(); }
+    if (changed) { restyle(); if (pageParsed) { renderMonthEvents(); renderReach(); } }
     if (mapDiv && state.ready) mapDiv.setAttribute("data-month", data.months[m]);
     if (source !== "init" && source !== "story") writeHash();
   }
@@ -399,12 +411,17 @@
     if (!state.follow) return;
     var line = readingLine(), best = null;
     steps.forEach(function (step) {
+      if (skipped(step)) return;
       var box = step.getBoundingClientRect();
       if (box.top <= line && (!best || box.top > best.top)) best = { top: box.top, step: step };
     });
     if (!best) return;
     var m = monthIndex(best.step.getAttribute("data-month"));
     if (m >= 0 && m !== state.index) show(m, "story");
+  }
+
+  function skipped(node) { // in a section laid out only near the view (report.css): far from the reading line
+    return node.checkVisibility ? !node.checkVisibility({ contentVisibilityAuto: true }) : false;
   }
 
   function readingLine() {
@@ -454,7 +471,7 @@
     }
     if (rangeMessage) rangeMessage.textContent = "";
     state.rangeKm = value;
-    restyle(); renderReach();
+    restyle(); if (pageParsed) renderReach();
     return true;
   }
 
@@ -486,15 +503,19 @@
   }
 
   // ---------------------------------------------------------------- table: sort and search
-  var rows = table ? Array.prototype.slice.call(table.tBodies[0].rows) : [];
+  var rows = [], texts = [], countNode = null, countSuffix = "";
+  function readTable() {
+    table = $("bk-events"); search = $("bk-search");
+    rows = table ? Array.prototype.slice.call(table.tBodies[0].rows) : [];
+    texts = rows.map(function (r) { // what the search matches: the row's text and its places' name variants
+      var variants = settlementsOf(r).map(function (id) { return (byId[id].variants || []).join(" "); });
+      return (r.textContent + " " + variants.join(" ")).toLowerCase();
+    });
+    countNode = $("bk-count"); countSuffix = countNode ? countNode.textContent.replace(/^\d+\s*/, "") : "";
+  }
   function settlementsOf(row) { // events.html.j2: data-s lists the row's settlement ids
     return (row.getAttribute("data-s") || "").split(" ").filter(function (id) { return hasOwn(byId, id); });
   }
-  var texts = rows.map(function (r) { // what the search matches: the row's text and its places' name variants
-    var variants = settlementsOf(r).map(function (id) { return (byId[id].variants || []).join(" "); });
-    return (r.textContent + " " + variants.join(" ")).toLowerCase();
-  });
-  var countNode = $("bk-count"), countSuffix = countNode ? countNode.textContent.replace(/^\d+\s*/, "") : "";
 
   function filter() {
     var words = ((search && search.value) || "").toLowerCase().split(/\s+/).filter(Boolean), shown = 0;
@@ -607,14 +628,12 @@
   }
 
   // ---------------------------------------------------------------- wiring
-  function init() {
+  function initMap() { // the map and what sits above it in the page: the story, the tools, the map panel
     state.index = Number(slider.value);
     slider.addEventListener("input", function () { readerMoves(Number(slider.value)); });
     play.addEventListener("click", function () { if (state.playing) { stop(); show(state.index, "reader"); } else start(); });
     follow.addEventListener("click", function () { setFollow(!state.follow); });
     zoom.addEventListener("click", function () { setZoom(!state.zoom); });
-    var copy = $("bk-copy-link");
-    if (copy) copy.addEventListener("click", copyLink);
     timelineButtons.forEach(function (b, i) {
       b.addEventListener("click", function () { readerMoves(i); });
       b.addEventListener("keydown", function (e) {
@@ -642,7 +661,6 @@
         var story = $("bk-story"); if (story && chooseNarrowLayout()) story.scrollIntoView({ block: "start" });
       } else if (findRow(target)) e.preventDefault();
     });
-    all(".bk-download").forEach(function (b) { b.addEventListener("click", function () { download(b); }); });
     var details = $("bk-details-toggle");
     if (details) details.addEventListener("click", function () {
       var open = details.getAttribute("aria-expanded") !== "true";
@@ -651,22 +669,53 @@
     });
     window.addEventListener("hashchange", function () { fromHash(true); });
     window.addEventListener("resize", function () { watchStory(); onResize(); });
-    initTable();
     show(state.index, "init");
     if (!fromHash(true)) storyMonth();
     watchStory();
-    // plotly.js runs after the first paint: the SVG map is on screen by then
-    window.requestAnimationFrame(function () { window.setTimeout(loadPlotly, 0); });
+  }
+
+  function initPage() { // the rest of the page is parsed: the event table, the downloads, the lists built from the table
+    readTable();
+    initTable();
+    var copy = $("bk-copy-link");
+    if (copy) copy.addEventListener("click", copyLink);
+    all(".bk-download").forEach(function (b) { b.addEventListener("click", function () { download(b); }); });
+    pageParsed = true;
+    renderMonthEvents(); renderReach();
   }
 
   window.BakhmutReport = {
     show: function (m) { readerMoves(m); }, distanceKm: distanceKm, plotlyText: plotlyText, csvCell: csvCell,
     summary: summary, hover: hover, state: state, eventsCsv: eventsCsv, controlCsv: controlCsv, sourcesCsv: sourcesCsv
   };
-  init();
+  initMap();
+  // plotly.js runs after the first paint: the SVG map is on screen by then
+  if (afterPaint) loadPlotly();
+  else window.requestAnimationFrame(function () { window.setTimeout(loadPlotly, 0); });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initPage);
+  else initPage();
   }
 
-  window.BakhmutReport = { plotlyText: plotlyText, csvCell: csvCell, distanceKm: distanceKm };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", main);
-  else main();
+  // ---------------------------------------------------------------- start
+  // The map starts once its data is parsed (the page calls mapParsed() there) and a frame has drawn the
+  // whole SVG map; otherwise, at the latest, when the page is parsed (hidden tabs draw no frames).
+  var started = false, mapDataParsed = false, mapPainted = false;
+  function boot(afterPaint) { if (!started) { started = true; main(afterPaint); } }
+  function bootWhenPainted() { if (mapDataParsed && mapPainted) boot(true); }
+  function afterFrame(fn) { // a task right after this frame: ahead of the parser's next chunk where the browser can
+    if (window.scheduler && window.scheduler.postTask) window.scheduler.postTask(fn, { priority: "user-blocking" });
+    else window.setTimeout(fn, 0);
+  }
+  function watchFirstPaint() { // #bk-figure follows the SVG maps: a frame that starts with it in the page draws them whole
+    if ($("bk-figure")) afterFrame(function () { mapPainted = true; bootWhenPainted(); });
+    else window.requestAnimationFrame(watchFirstPaint);
+  }
+  window.BakhmutReport = {
+    plotlyText: plotlyText, csvCell: csvCell, distanceKm: distanceKm,
+    mapParsed: function () { mapDataParsed = true; bootWhenPainted(); }
+  };
+  if (document.readyState === "loading") {
+    window.requestAnimationFrame(watchFirstPaint);
+    document.addEventListener("DOMContentLoaded", function () { boot(false); });
+  } else boot(false);
 })();
