@@ -173,6 +173,21 @@ def test_the_svg_map_shows_before_plotly_runs_and_without_it(browser, rendered):
     page.context.close()
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 1280, "height": 720}, {"width": 1920, "height": 1080}])
+def test_the_zoom_button_and_the_legend_are_on_the_first_screen(browser, rendered, viewport):
+    """Beside the article the map leaves room under it: its zoom button and the legend's holders show."""
+    page = open_page(browser, rendered.html.as_uri(), viewport)
+    page.wait_for_selector(READY, timeout=20000)
+    caption = box(page, ".bk-caption")
+    for selector in ("#bk-zoom", ".bk-legend li:nth-child(1)", ".bk-legend li:nth-child(3)"):
+        shown = box(page, selector)
+        assert shown["height"] > 0 and shown["bottom"] <= viewport["height"], (selector, shown)
+        if selector != "#bk-zoom":  # inside the caption's scrolling box, not cut off by it
+            assert caption["top"] <= shown["top"] and shown["bottom"] <= caption["bottom"] + 1, (selector, caption)
+    assert box(page, "#bk-map-frame")["height"] >= 0.6 * viewport["height"]
+    page.context.close()
+
+
 # an init script: the first animation frame in which the SVG map is laid out (as bench/js/paint_observer.js)
 SVG_FRAME = """(() => { window.__svgFrame = null;
   const tick = () => { const svg = document.getElementById('bk-svg-wide');
