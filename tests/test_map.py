@@ -188,6 +188,30 @@ def test_the_zoom_button_and_the_legend_are_on_the_first_screen(browser, rendere
     page.context.close()
 
 
+def test_the_timeline_strip_moves_the_map_by_click_and_keys(browser, rendered):
+    page = open_page(browser, rendered.html.as_uri())
+    page.wait_for_selector(READY, timeout=20000)
+    months = page.evaluate("JSON.parse(document.getElementById('bk-data').textContent).months")
+    bars = page.locator("#bk-timeline .bk-tl-month")
+    assert bars.count() == len(months)
+    tops = page.eval_on_selector_all(
+        "#bk-timeline .bk-tl-bar", "bs => bs.map(b => Math.round(b.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, "the bars stand on one line"
+    i = months.index("2023-05")
+    bars.nth(i).click()
+    assert page.get_attribute("#bakhmut-map", "data-month") == "2023-05"
+    assert page.inner_text("#bk-month-label") == "mei 2023"
+    page.keyboard.press("ArrowRight")
+    assert page.get_attribute("#bakhmut-map", "data-month") == "2023-06"
+    assert (
+        bars.nth(i + 1).get_attribute("aria-pressed") == "true" and bars.nth(i).get_attribute("aria-pressed") == "false"
+    )
+    page.keyboard.press("Home")
+    assert page.get_attribute("#bakhmut-map", "data-month") == months[0]
+    page.context.close()
+
+
 # an init script: the first animation frame in which the SVG map is laid out (as bench/js/paint_observer.js)
 SVG_FRAME = """(() => { window.__svgFrame = null;
   const tick = () => { const svg = document.getElementById('bk-svg-wide');

@@ -138,7 +138,8 @@ def timeline(months: Months, t: Texts, key: list[str], article_month: str, initi
                 "month": month,
                 "name": t.month(month),
                 "short": _tick(month, t, first=month == months.months[0]),
-                "shares": {h: round(100 * counts[h] / total, 1) for h in HOLDER_ORDER},
+                # where the stacked bar's colours change (top down: RU, contested, UA), in % of its height
+                "stops": (round(100 * counts["RU"] / total, 1), round(100 * (counts["RU"] + counts["contested"]) / total, 1)),
                 "label": month_count_label(months, month, t),
                 "key": month in key,
                 "article": month == article_month,
