@@ -127,6 +127,10 @@ def month_count_label(months: Months, month: str, t: Texts) -> str:
     )
 
 
+def _share(count: int, total: int) -> float:
+    return round(100 * count / total, 1)
+
+
 def timeline(months: Months, t: Texts, key: list[str], article_month: str, initial: str) -> list[dict]:
     """Per month: the count and pre-war population of places per state, for the strip under the slider."""
     out = []
@@ -139,7 +143,7 @@ def timeline(months: Months, t: Texts, key: list[str], article_month: str, initi
                 "name": t.month(month),
                 "short": _tick(month, t, first=month == months.months[0]),
                 # where the stacked bar's colours change (top down: RU, contested, UA), in % of its height
-                "stops": (round(100 * counts["RU"] / total, 1), round(100 * (counts["RU"] + counts["contested"]) / total, 1)),
+                "stops": (_share(counts["RU"], total), _share(counts["RU"] + counts["contested"], total)),
                 "label": month_count_label(months, month, t),
                 "key": month in key,
                 "article": month == article_month,
