@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bakhmut_report.load import params
-from bakhmut_report.run.export import plotly_js
+from bakhmut_report.run.export import plotly_js, to_html
 from bakhmut_report.run.render import render
 
 pytestmark = pytest.mark.slow
@@ -97,3 +97,22 @@ def test_capped_table_keeps_every_event_the_page_links_to(dataset):
     rows = set(re.findall(r'<tr id="(ev-[^"]+)"', capped))
     assert targets and targets <= rows
     assert len(rows) < len(set(re.findall(r'<tr id="(ev-[^"]+)"', html)))
+
+
+def test_plotly_follows_the_map_cell_or_ends_the_body(rendered, dataset):
+    """plotly.js and the early start follow the cell with the map's data; a notebook without one gets
+    plotly.js at the end of the body, no early start and no render-blocking wait (the map then starts
+    when the page is parsed)."""
+    import nbformat
+
+    nb = nbformat.read(rendered.notebook, as_version=4)
+    page = to_html(nb, dataset, "nl", "t", "0" * 16)
+    assert page.index('id="bk-data"') < page.index('id="bk-plotly-src"') < page.index('id="events"')
+    assert page.count("BakhmutReport.mapParsed()") == 1 and 'rel="expect"' in page
+    for cell in nb.cells:
+        if cell.get("id") == "story":
+            cell.outputs = []
+    page = to_html(nb, dataset, "nl", "t", "0" * 16)
+    assert page.index('id="bk-plotly-src"') > page.index('id="events"')
+    assert page.rstrip().endswith("</html>") and page.index('id="bk-plotly-src"') > page.index("</main>")
+    assert "mapParsed()" not in page.replace("mapParsed:", "") and 'rel="expect"' not in page
