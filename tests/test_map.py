@@ -25,7 +25,10 @@ def label_boxes(page) -> dict:
     return page.evaluate(LABEL_BOXES)
 
 
-@pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
+LAPTOP = {"width": 1280, "height": 720}  # a short screen: the map is drawn smaller than at 1440×900
+
+
+@pytest.fixture(params=[DESKTOP, LAPTOP, PHONE], ids=["desktop", "laptop", "phone"])
 def map_page(request, browser, rendered):
     page = open_page(browser, rendered.html.as_uri(), request.param)
     page.wait_for_selector(READY, timeout=20000)

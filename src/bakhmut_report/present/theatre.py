@@ -21,8 +21,9 @@ PADDING_DEG = 0.12  # around the outermost places, so markers and labels stay in
 WIDE_WIDTH = 500  # the drawing's nominal width (pixels of the first-paint SVG)
 NARROW_WIDTH = 360  # a phone's band (390 px screen minus margins)
 #: widths the labels are placed for: the page uses the largest not wider than the map as drawn,
-#: so that no two labels overlap at any size (a map drawn larger only spreads them further apart)
-LABEL_WIDTHS = (300, 360, 420, 480, 560, 660)
+#: so that no two labels overlap at any size (a map drawn larger only spreads them further apart);
+#: from the smallest map the page draws (its frame is at least 320 px tall: 186 px wide) upwards
+LABEL_WIDTHS = (180, 240, 270, 300, 330, 360, 390, 420, 480, 560, 660)
 NARROW_ASPECT = 0.9  # height / width of the phone's sticky band
 
 
