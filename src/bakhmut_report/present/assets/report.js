@@ -702,7 +702,7 @@
   var started = false, mapDataParsed = false, mapPainted = false;
   function boot(afterPaint) { if (!started) { started = true; main(afterPaint); } }
   function bootWhenPainted() { if (mapDataParsed && mapPainted) boot(true); }
-  function afterFrame(fn) { // a task right after this frame: ahead of the parser's next chunk where the browser can
+  function afterFrame(fn) { // a task right after this frame, ahead of the parser's next chunk (postTask where there is one)
     if (window.scheduler && window.scheduler.postTask) window.scheduler.postTask(fn, { priority: "user-blocking" });
     else window.setTimeout(fn, 0);
   }
