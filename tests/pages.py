@@ -4,6 +4,7 @@ from __future__ import annotations
 
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 720}  # a short screen: the map is drawn smaller than at 1440×900
 READY = "#bakhmut-map[data-ready=true]"
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from pages import DESKTOP, PHONE, READY, box, open_page, set_month, shown_text
+from pages import DESKTOP, LAPTOP, PHONE, READY, box, open_page, set_month, shown_text
 
 from bakhmut_report.present.labels import POSITIONS, label_box, overlaps
 from bakhmut_report.present.styles import BASE_STYLE, HOLDER_STYLE
+from bench.harness import js
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,9 +24,6 @@ LABEL_BOXES = """() => {
 
 def label_boxes(page) -> dict:
     return page.evaluate(LABEL_BOXES)
-
-
-LAPTOP = {"width": 1280, "height": 720}  # a short screen: the map is drawn smaller than at 1440×900
 
 
 @pytest.fixture(params=[DESKTOP, LAPTOP, PHONE], ids=["desktop", "laptop", "phone"])
@@ -176,7 +174,7 @@ def test_the_svg_map_shows_before_plotly_runs_and_without_it(browser, rendered):
     page.context.close()
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 1280, "height": 720}, {"width": 1920, "height": 1080}])
+@pytest.mark.parametrize("viewport", [DESKTOP, LAPTOP, {"width": 1920, "height": 1080}])
 def test_the_zoom_button_and_the_legend_are_on_the_first_screen(browser, rendered, viewport):
     """Beside the article the map leaves room under it: its zoom button and the legend's holders show."""
     page = open_page(browser, rendered.html.as_uri(), viewport)
@@ -215,14 +213,6 @@ def test_the_timeline_strip_moves_the_map_by_click_and_keys(browser, rendered):
     page.context.close()
 
 
-# an init script: the first animation frame in which the SVG map is laid out (as bench/js/paint_observer.js)
-SVG_FRAME = """(() => { window.__svgFrame = null;
-  const tick = () => { const svg = document.getElementById('bk-svg-wide');
-    if (svg && svg.getBoundingClientRect().width > 0) window.__svgFrame = performance.now();
-    else requestAnimationFrame(tick); };
-  requestAnimationFrame(tick); })();"""
-
-
 def test_plotly_runs_after_the_map_is_drawn_and_before_the_table_is_parsed(browser, rendered):
     """plotly.js follows the map's cell, and runs only once a frame has drawn the SVG map."""
     html = rendered.html.read_text(encoding="utf-8")
@@ -232,14 +222,12 @@ def test_plotly_runs_after_the_map_is_drawn_and_before_the_table_is_parsed(brows
     for _ in range(3):  # fresh contexts: the order holds however the parser and the frames interleave
         context = browser.new_context(viewport=DESKTOP)
         page = context.new_page()
-        page.add_init_script(SVG_FRAME)
+        page.add_init_script(js("paint_observer"))  # svgFrame: the first frame with the SVG map laid out
         page.goto(rendered.html.as_uri())
         page.wait_for_selector(READY, timeout=20000)
-        marks = page.evaluate("""() => Object.fromEntries(performance.getEntriesByType('mark')
-            .filter(m => m.name.startsWith('bakhmut:')).map(m => [m.name.slice(8), m.startTime]))""")
-        svg_frame = page.evaluate("window.__svgFrame")
-        assert svg_frame is not None and svg_frame < marks["plotly-run"], (svg_frame, marks)
-        assert marks["start"] <= marks["plotly-run"] < marks["plotly-ran"] <= marks["newplot"] < marks["map-ready"]
+        t = page.evaluate(js("page_timing"))  # with report.js's marks (bakhmut:*) by step
+        assert t["svgFrame"] is not None and t["svgFrame"] < t["plotly-run"], t
+        assert t["start"] <= t["plotly-run"] < t["plotly-ran"] <= t["newplot"] < t["map-ready"]
         context.close()
 
 

@@ -64,7 +64,8 @@ def _map_cell(nb) -> str:
     ("" if no cell has it: plotly.js then ends the body)."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            if 'id="bk-data"' in str(output.get("data", {}).get("text/html", "")):
+            html = output.get("data", {}).get("text/html", "")
+            if 'id="bk-data"' in ("".join(html) if isinstance(html, list) else html):  # nbformat may keep lines
                 return cell.get("id", "")
     return ""
 

@@ -22,9 +22,7 @@
 
   // ---------------------------------------------------------------- helpers
   function $(id) { return document.getElementById(id); }
-  function mark(name) { // User Timing: the start-up's steps in the browser's performance timeline (bench/figures/interactive.py)
-    if (window.performance && window.performance.mark) window.performance.mark("bakhmut:" + name);
-  }
+  function mark(name) { performance.mark("bakhmut:" + name); } // the start-up's steps (bench/figures/interactive.py)
   function all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
   function readJson(id) { var node = $(id); return node ? JSON.parse(node.textContent) : null; }
   function rad(d) { return d * Math.PI / 180; }
